@@ -1,0 +1,328 @@
+//! Class declarations: member checks (duplicates, a field and a method of one
+//! name, fields redeclared from an ancestor), superclass checks, and the
+//! compile-time check that `this.name = ...` names a declared field whenever
+//! the whole ancestry is known.
+
+use std::collections::HashMap;
+
+use super::scope::{FnKind, FnScope};
+use super::Resolver;
+use crate::ast::*;
+use crate::diag::Diagnostic;
+use crate::span::Span;
+
+/// Built-in classes whose instances are plain values: not subclassable.
+const VALUE_CLASSES: &[&str] = &[
+    "Nil", "Bool", "Int", "Float", "String", "List", "Map", "Range", "Function", "Class", "Fiber",
+    "Iterator",
+];
+
+/// Built-in error classes; all share `Error`'s fields.
+const ERROR_CLASSES: &[&str] = &[
+    "Error",
+    "TypeError",
+    "ValueError",
+    "IndexError",
+    "KeyError",
+    "AttributeError",
+    "ZeroDivisionError",
+    "OverflowError",
+    "StackOverflowError",
+    "MemoryError",
+    "ImportError",
+    "PermissionError",
+    "IOError",
+];
+
+/// The fields every `Error` instance has.
+const ERROR_FIELDS: &[&str] = &["message", "stack"];
+
+/// What a class's superclass is, as far as the compiler can tell.
+#[derive(Clone, Debug)]
+pub(super) enum Super {
+    /// A built-in class with these fields (`Object` has none).
+    Builtin(&'static [&'static str]),
+    /// A class declared in this module (index into the resolver's classes).
+    Local(usize),
+    /// Imported, or computed at run time: its fields are unknown.
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct ClassInfo {
+    pub name: String,
+    /// Instance fields declared by this class itself, with their spans.
+    pub fields: Vec<(String, Span)>,
+    pub superclass: Super,
+}
+
+impl Resolver {
+    /// Records every module-level class, so that `this.f = ...` checks can
+    /// follow superclasses declared anywhere in the module.
+    pub(super) fn collect_classes(&mut self, stmts: &[Stmt]) {
+        let decls: Vec<&ClassDecl> = stmts
+            .iter()
+            .filter_map(|s| match &s.kind {
+                StmtKind::Class(c) => Some(&**c),
+                _ => None,
+            })
+            .collect();
+        for decl in &decls {
+            let index = self.classes.len();
+            self.classes.push(class_info(decl));
+            self.class_by_span.insert(decl.span.start, index);
+            self.module_classes
+                .entry(decl.binder.ident.name.clone())
+                .or_insert(index);
+        }
+        for (i, decl) in decls.iter().enumerate() {
+            let sup = self.classify_super(decl.superclass.as_ref());
+            self.classes[i].superclass = sup;
+        }
+    }
+
+    fn classify_super(&self, superclass: Option<&ClassRef>) -> Super {
+        let Some(sup) = superclass else {
+            return Super::Builtin(&[]);
+        };
+        let ExprKind::Name { name, .. } = &sup.expr.kind else {
+            return Super::Unknown;
+        };
+        if let Some(&i) = self.module_classes.get(name) {
+            return Super::Local(i);
+        }
+        if self.global_index.contains_key(name) {
+            return Super::Unknown;
+        }
+        if ERROR_CLASSES.contains(&name.as_str()) {
+            return Super::Builtin(ERROR_FIELDS);
+        }
+        if name == "Object" {
+            return Super::Builtin(&[]);
+        }
+        Super::Unknown
+    }
+
+    /// Every instance field of class `index` and its ancestors, or `None`
+    /// when some ancestor is unknown at compile time.
+    fn all_fields(&self, index: usize) -> Option<HashMap<String, String>> {
+        let mut fields = HashMap::new();
+        let mut current = Some(index);
+        let mut steps = 0;
+        while let Some(i) = current {
+            steps += 1;
+            if steps > self.classes.len() {
+                return None; // A cycle; reported at run time.
+            }
+            let info = &self.classes[i];
+            for (f, _) in &info.fields {
+                fields.entry(f.clone()).or_insert_with(|| info.name.clone());
+            }
+            current = match &info.superclass {
+                Super::Local(j) => Some(*j),
+                Super::Builtin(names) => {
+                    for n in names.iter() {
+                        fields.insert(n.to_string(), "Error".to_string());
+                    }
+                    None
+                }
+                Super::Unknown => return None,
+            };
+        }
+        Some(fields)
+    }
+
+    pub(super) fn class_decl(&mut self, decl: &mut ClassDecl) {
+        if let Some(sup) = &mut decl.superclass {
+            self.expr(&mut sup.expr);
+            self.check_superclass(sup);
+        }
+        let index = self.class_index(decl);
+        self.declare(&mut decl.binder);
+        self.check_members(decl, index);
+        for field in decl.fields.iter_mut().filter(|f| f.is_static) {
+            if let Some(init) = &mut field.init {
+                self.expr(init);
+            }
+        }
+        self.field_initializers(decl, index);
+        for method in &mut decl.methods {
+            let kind = match (&method.name, method.is_static) {
+                (_, true) => FnKind::StaticMethod,
+                (MethodName::Named(n), false) if n == "init" => FnKind::Initializer,
+                _ => FnKind::Method,
+            };
+            self.function(&mut method.func, kind, Some(index));
+        }
+    }
+
+    /// The class's entry in `classes`: the pre-collected one for a
+    /// module-level class, else a new one.
+    fn class_index(&mut self, decl: &ClassDecl) -> usize {
+        if let Some(&i) = self.class_by_span.get(&decl.span.start) {
+            return i;
+        }
+        let mut info = class_info(decl);
+        info.superclass = self.classify_super(decl.superclass.as_ref());
+        self.classes.push(info);
+        self.classes.len() - 1
+    }
+
+    fn check_superclass(&mut self, sup: &ClassRef) {
+        let ExprKind::Name { name, binding } = &sup.expr.kind else {
+            return;
+        };
+        if *binding == Binding::Prelude && VALUE_CLASSES.contains(&name.as_str()) {
+            self.push(
+                Diagnostic::error(
+                    self.file,
+                    format!("cannot inherit from built-in class `{name}`"),
+                    sup.span,
+                )
+                .with_label("a built-in value class")
+                .with_note(
+                    "only `Object`, `Error` and classes derived from them can be subclassed",
+                ),
+            );
+        }
+    }
+
+    /// Resolves instance-field initializers as the body of one hidden method.
+    fn field_initializers(&mut self, decl: &mut ClassDecl, index: usize) {
+        self.fns.push(FnScope::new(FnKind::FieldInit, Some(index)));
+        for field in decl.fields.iter_mut().filter(|f| !f.is_static) {
+            if let Some(init) = &mut field.init {
+                self.expr(init);
+            }
+        }
+        let scope = self.fns.pop().expect("field-init scope");
+        decl.field_init_captures = scope.captures;
+        decl.field_init_n_locals = scope.max_slots;
+    }
+
+    fn check_members(&mut self, decl: &ClassDecl, index: usize) {
+        let class = decl.binder.ident.name.clone();
+        // Instance and static members live in separate namespaces.
+        for is_static in [false, true] {
+            let mut seen: HashMap<String, (Span, bool)> = HashMap::new();
+            for f in decl.fields.iter().filter(|f| f.is_static == is_static) {
+                let name = f.ident.name.clone();
+                match seen.get(&name) {
+                    Some(&(prev, _)) => self.duplicate_member(&class, &name, f.ident.span, prev),
+                    None => {
+                        seen.insert(name, (f.ident.span, true));
+                    }
+                }
+            }
+            for m in decl.methods.iter().filter(|m| m.is_static == is_static) {
+                let name = m.name.selector();
+                match seen.get(&name) {
+                    Some(&(prev, true)) => self.push(
+                        Diagnostic::error(
+                            self.file,
+                            format!("`{name}` is both a field and a method of `{class}`"),
+                            m.name_span,
+                        )
+                        .with_label("method declared here")
+                        .with_secondary(prev, "field declared here")
+                        .with_help("rename the field or the method"),
+                    ),
+                    Some(&(prev, false)) => self.duplicate_member(&class, &name, m.name_span, prev),
+                    None => {
+                        seen.insert(name, (m.name_span, false));
+                    }
+                }
+            }
+        }
+        self.check_inherited_fields(decl, index);
+    }
+
+    fn duplicate_member(&mut self, class: &str, name: &str, span: Span, prev: Span) {
+        self.push(
+            Diagnostic::error(
+                self.file,
+                format!("`{name}` is declared twice in class `{class}`"),
+                span,
+            )
+            .with_label("declared again here")
+            .with_secondary(prev, "first declared here"),
+        );
+    }
+
+    /// A field may not redeclare one an ancestor already has.
+    fn check_inherited_fields(&mut self, decl: &ClassDecl, index: usize) {
+        let inherited = match &self.classes[index].superclass {
+            Super::Local(j) => self.all_fields(*j),
+            Super::Builtin(names) => Some(
+                names
+                    .iter()
+                    .map(|n| (n.to_string(), "Error".to_string()))
+                    .collect(),
+            ),
+            Super::Unknown => None,
+        };
+        let Some(inherited) = inherited else { return };
+        for f in decl.fields.iter().filter(|f| !f.is_static) {
+            if let Some(owner) = inherited.get(&f.ident.name) {
+                self.push(
+                    Diagnostic::error(
+                        self.file,
+                        format!(
+                            "field `{}` is already declared by superclass `{owner}`",
+                            f.ident.name
+                        ),
+                        f.ident.span,
+                    )
+                    .with_label("redeclared here")
+                    .with_help("an inherited field can be assigned without declaring it again"),
+                );
+            }
+        }
+    }
+
+    /// `this.name = ...` inside class `C`'s methods: `name` must be a field
+    /// of `C` or an ancestor, when every ancestor is known.
+    pub(super) fn check_this_field(&mut self, name: &Ident) {
+        let Some(class) = self.fns.iter().rev().find(|f| f.kind.has_receiver()) else {
+            return;
+        };
+        if class.kind == FnKind::StaticMethod {
+            return;
+        }
+        let Some(index) = class.class else { return };
+        let Some(fields) = self.all_fields(index) else {
+            return;
+        };
+        if fields.contains_key(&name.name) {
+            return;
+        }
+        let class_name = self.classes[index].name.clone();
+        let mut diag = Diagnostic::error(
+            self.file,
+            format!("class `{class_name}` has no field `{}`", name.name),
+            name.span,
+        )
+        .with_label("assigned here but never declared");
+        diag = match super::suggest::closest(&name.name, fields.keys().map(String::as_str)) {
+            Some(best) => diag.with_help(format!(
+                "did you mean `{best}`? or declare it in the class body: `var {}`",
+                name.name
+            )),
+            None => diag.with_help(format!("declare it in the class body: `var {}`", name.name)),
+        };
+        self.push(diag);
+    }
+}
+
+fn class_info(decl: &ClassDecl) -> ClassInfo {
+    ClassInfo {
+        name: decl.binder.ident.name.clone(),
+        fields: decl
+            .fields
+            .iter()
+            .filter(|f| !f.is_static)
+            .map(|f| (f.ident.name.clone(), f.ident.span))
+            .collect(),
+        superclass: Super::Unknown,
+    }
+}

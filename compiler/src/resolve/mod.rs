@@ -1,0 +1,293 @@
+//! The resolver: binds every name to a local slot, an upvalue, a module-level
+//! global or a prelude name; records which locals closures capture; assigns
+//! local slots (slot 0 of every function holds the receiver or the callee);
+//! and reports the compile errors that need scope information.
+//!
+//! It annotates the AST in place (`Binding`, `Storage`, `captured`,
+//! `captures`, `n_locals`), producing the "scoped AST" the code generator reads.
+//! Module-level names are visible throughout their module, but top-level code
+//! outside any function may not read one before its declaring statement.
+
+mod class;
+mod expr;
+mod scope;
+mod stmt;
+mod suggest;
+
+use std::collections::HashMap;
+
+use crate::ast::*;
+use crate::diag::{Diagnostic, FileId};
+use crate::span::Span;
+
+use class::ClassInfo;
+use scope::{FnKind, FnScope};
+
+/// Names every module sees without importing anything.
+pub const PRELUDE: &[&str] = &[
+    "print",
+    "str",
+    "repr",
+    "assert",
+    "Nil",
+    "Bool",
+    "Int",
+    "Float",
+    "String",
+    "List",
+    "Map",
+    "Range",
+    "Function",
+    "Class",
+    "Fiber",
+    "Iterator",
+    "Object",
+    "Error",
+    "TypeError",
+    "ValueError",
+    "IndexError",
+    "KeyError",
+    "AttributeError",
+    "ZeroDivisionError",
+    "OverflowError",
+    "StackOverflowError",
+    "MemoryError",
+    "ImportError",
+    "PermissionError",
+    "IOError",
+];
+
+/// The standard-library modules `import NAME` may name.
+pub const STD_MODULES: &[&str] = &["math", "io", "fs", "os", "time", "random", "json"];
+
+/// A module-level name.
+struct Global {
+    name: String,
+    kind: DeclKind,
+    span: Span,
+    /// Set once top-level resolution has passed the declaring statement.
+    declared: bool,
+}
+
+/// Resolves `module` in place and returns the diagnostics found.
+///
+/// ```
+/// use cairn_compiler::{parse::parse, resolve::resolve};
+/// let mut parsed = parse("let a = 1\nfn f() { return a + b }\n", 0);
+/// let diags = resolve(&mut parsed.module, 0);
+/// assert_eq!(diags[0].message, "undefined name `b`");
+/// ```
+pub fn resolve(module: &mut Module, file: FileId) -> Vec<Diagnostic> {
+    let mut r = Resolver::new(file);
+    r.module(module);
+    r.diags
+}
+
+pub(crate) struct Resolver {
+    file: FileId,
+    diags: Vec<Diagnostic>,
+    globals: Vec<Global>,
+    global_index: HashMap<String, u32>,
+    fns: Vec<FnScope>,
+    classes: Vec<ClassInfo>,
+    /// Module-level class declarations by name, as indexes into `classes`.
+    module_classes: HashMap<String, usize>,
+    /// Module-level class declarations by the offset where they start.
+    class_by_span: HashMap<u32, usize>,
+    /// Which binders (by id) some closure captures.
+    captured: Vec<bool>,
+}
+
+impl Resolver {
+    fn new(file: FileId) -> Resolver {
+        Resolver {
+            file,
+            diags: Vec::new(),
+            globals: Vec::new(),
+            global_index: HashMap::new(),
+            fns: Vec::new(),
+            classes: Vec::new(),
+            module_classes: HashMap::new(),
+            class_by_span: HashMap::new(),
+            captured: Vec::new(),
+        }
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>, label: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::error(self.file, message, span).with_label(label));
+    }
+
+    fn push(&mut self, diag: Diagnostic) {
+        self.diags.push(diag);
+    }
+
+    fn new_binder_id(&mut self) -> u32 {
+        self.captured.push(false);
+        (self.captured.len() - 1) as u32
+    }
+
+    fn module(&mut self, module: &mut Module) {
+        self.collect_globals(module);
+        self.collect_classes(&module.stmts);
+        self.fns.push(FnScope::new(FnKind::Module, None));
+        for stmt in &mut module.stmts {
+            if let StmtKind::Import(import) = &stmt.kind {
+                module.imports.push(import.source.clone());
+            }
+            self.stmt(stmt);
+        }
+        self.mark_captured_in(&mut module.stmts);
+        let top = self.fns.pop().expect("module scope");
+        module.n_locals = top.max_slots;
+        module.globals = self.globals.iter().map(|g| g.name.clone()).collect();
+    }
+
+    /// Declares every module-level name up front, so functions may refer to
+    /// names declared later in the file.
+    fn collect_globals(&mut self, module: &mut Module) {
+        for stmt in &mut module.stmts {
+            let binder = match &mut stmt.kind {
+                StmtKind::Let(l) => &mut l.binder,
+                StmtKind::Fn(f) => &mut f.binder,
+                StmtKind::Class(c) => &mut c.binder,
+                StmtKind::Import(i) => &mut i.binder,
+                _ => continue,
+            };
+            binder.id = self.captured.len() as u32;
+            self.captured.push(false);
+            let name = binder.ident.name.clone();
+            if let Some(&prev) = self.global_index.get(&name) {
+                if name != "_" {
+                    let prev_span = self.globals[prev as usize].span;
+                    self.duplicate(&name, binder.ident.span, prev_span);
+                }
+                binder.storage = Storage::Global(prev);
+                continue;
+            }
+            let index = self.globals.len() as u32;
+            self.globals.push(Global {
+                name: name.clone(),
+                kind: binder.kind,
+                span: binder.ident.span,
+                declared: false,
+            });
+            self.global_index.insert(name, index);
+            binder.storage = Storage::Global(index);
+        }
+    }
+
+    fn duplicate(&mut self, name: &str, span: Span, prev: Span) {
+        self.push(
+            Diagnostic::error(
+                self.file,
+                format!("`{name}` is already declared in this scope"),
+                span,
+            )
+            .with_label("declared again here")
+            .with_secondary(prev, "first declared here"),
+        );
+    }
+
+    fn current(&mut self) -> &mut FnScope {
+        self.fns
+            .last_mut()
+            .expect("resolver always has a function scope")
+    }
+
+    /// Whether code being resolved now runs as the module's top-level code.
+    fn at_top_level_code(&self) -> bool {
+        self.fns.len() == 1
+    }
+
+    /// Declares a binder in the current scope: a global when it is a
+    /// module-level declaration (already collected), else a new local.
+    fn declare(&mut self, binder: &mut Binder) {
+        if let Storage::Global(i) = binder.storage {
+            if self.at_top_level_code() && self.current().depth == 0 {
+                self.globals[i as usize].declared = true;
+                return;
+            }
+        }
+        binder.id = self.new_binder_id();
+        let name = binder.ident.name.clone();
+        if name != "_" {
+            if let Some(prev) = self.current().declared_here(&name) {
+                let prev_span = prev.span;
+                self.duplicate(&name, binder.ident.span, prev_span);
+            }
+        }
+        let (span, kind, id) = (binder.ident.span, binder.kind, binder.id);
+        let slot = self.current().declare(&name, kind, span, id);
+        binder.storage = Storage::Local(slot);
+    }
+
+    /// Copies the "captured" facts onto the binders declared directly in a
+    /// statement list, once the list's scope has been fully resolved.
+    fn mark_captured_in(&mut self, stmts: &mut [Stmt]) {
+        for stmt in stmts {
+            let binder = match &mut stmt.kind {
+                StmtKind::Let(l) => &mut l.binder,
+                StmtKind::Fn(f) => &mut f.binder,
+                StmtKind::Class(c) => &mut c.binder,
+                StmtKind::Import(i) => &mut i.binder,
+                _ => continue,
+            };
+            self.mark_captured(binder);
+        }
+    }
+
+    fn mark_captured(&self, binder: &mut Binder) {
+        if let Some(&c) = self.captured.get(binder.id as usize) {
+            binder.captured = c && matches!(binder.storage, Storage::Local(_));
+        }
+    }
+
+    /// Resolves a block in a fresh scope.
+    fn block(&mut self, block: &mut Block) {
+        let saved = self.current().next_slot();
+        self.current().begin_block();
+        for stmt in &mut block.stmts {
+            self.stmt(stmt);
+        }
+        self.mark_captured_in(&mut block.stmts);
+        self.current().end_block(saved);
+    }
+
+    /// Resolves a function body in a new function scope; fills its captures
+    /// and slot count.
+    fn function(&mut self, func: &mut Function, kind: FnKind, class: Option<usize>) {
+        let class = class.or_else(|| self.fns.last().and_then(|f| f.class));
+        self.fns.push(FnScope::new(kind, class));
+        for param in &mut func.params {
+            if let Some(default) = &mut param.default {
+                self.expr(default);
+            }
+            self.declare(&mut param.binder);
+        }
+        match &mut func.body {
+            FnBody::Block(block) => {
+                for stmt in &mut block.stmts {
+                    self.stmt(stmt);
+                }
+                self.mark_captured_in(&mut block.stmts);
+            }
+            FnBody::Expr(e) => {
+                if kind == FnKind::Initializer {
+                    self.error(
+                        e.span,
+                        "`init` cannot return a value",
+                        "an `=>` body returns this value",
+                    );
+                }
+                self.expr(e)
+            }
+        }
+        for param in &mut func.params {
+            self.mark_captured(&mut param.binder);
+        }
+        let scope = self.fns.pop().expect("function scope");
+        func.captures = scope.captures;
+        func.n_locals = scope.max_slots;
+    }
+}

@@ -1,0 +1,38 @@
+//! `cairn check FILE`: run the front end and report diagnostics.
+
+use std::path::Path;
+
+use cairn_compiler::{check_file, LoadError};
+
+use super::{status, stderr_color};
+
+pub fn run(file: &Path, dump_ast: bool) -> u8 {
+    let checked = match check_file(file) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return match e {
+                LoadError::NotFound(_) | LoadError::NotAFile(_) => status::NO_INPUT,
+                LoadError::NotUtf8 { .. } => status::DATA_ERROR,
+                LoadError::Io(..) => status::NO_INPUT,
+            };
+        }
+    };
+    if dump_ast {
+        for m in &checked.modules {
+            println!("// {}", checked.sources.name(m.file));
+            print!("{}", cairn_compiler::ast_print::module(&m.module));
+        }
+    }
+    if checked.has_errors() {
+        eprint!("{}", checked.render(stderr_color()));
+        let n = checked.diagnostics.len();
+        eprintln!(
+            "error: could not compile `{}` due to {n} error{}",
+            file.display(),
+            if n == 1 { "" } else { "s" }
+        );
+        return status::DATA_ERROR;
+    }
+    status::OK
+}
