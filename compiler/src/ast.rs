@@ -237,7 +237,7 @@ impl MethodName {
         match self {
             MethodName::Named(n) => n.clone(),
             MethodName::Binary(op) => op.symbol().to_string(),
-            MethodName::Neg => "neg".to_string(),
+            MethodName::Neg => "-@".to_string(),
             MethodName::Index => "[]".to_string(),
             MethodName::IndexSet => "[]=".to_string(),
         }
@@ -428,6 +428,22 @@ pub enum StrPart {
     Expr(Expr),
 }
 
+/// The parts of `obj.name(args)`.
+#[derive(Clone, Debug)]
+pub struct Invoke {
+    pub object: Expr,
+    pub name: Ident,
+    pub args: Vec<Expr>,
+}
+
+/// The parts of `super.name(args)`; `this` is how the receiver is reached.
+#[derive(Clone, Debug)]
+pub struct SuperInvoke {
+    pub name: Ident,
+    pub args: Vec<Expr>,
+    pub this: Binding,
+}
+
 #[derive(Clone, Debug)]
 pub struct Expr {
     pub kind: ExprKind,
@@ -478,17 +494,10 @@ pub enum ExprKind {
     },
     /// `obj.name(args)`: kept apart from `Call` of a `Field` so the code
     /// generator can emit a single invoke instruction.
-    Invoke {
-        object: Box<Expr>,
-        name: Ident,
-        args: Vec<Expr>,
-    },
-    /// `super.name(args)`; `this` is how the receiver is reached.
-    SuperInvoke {
-        name: Ident,
-        args: Vec<Expr>,
-        this: Binding,
-    },
+    /// (Boxed, as is `SuperInvoke`, to keep `Expr` small.)
+    Invoke(Box<Invoke>),
+    /// `super.name(args)`.
+    SuperInvoke(Box<SuperInvoke>),
     /// `super.name` without a call: a bound method.
     SuperField {
         name: Ident,
@@ -542,8 +551,8 @@ fn kind_height(kind: &ExprKind) -> u32 {
             otherwise,
         } => h(cond).max(h(then)).max(h(otherwise)),
         ExprKind::Call { callee, args } => h(callee).max(max_of(args)),
-        ExprKind::Invoke { object, args, .. } => h(object).max(max_of(args)),
-        ExprKind::SuperInvoke { args, .. } => max_of(args),
+        ExprKind::Invoke(inv) => h(&inv.object).max(max_of(&inv.args)),
+        ExprKind::SuperInvoke(sup) => max_of(&sup.args),
         ExprKind::Field { object, .. } => h(object),
         ExprKind::Index { object, index } => h(object).max(h(index)),
         ExprKind::Lambda(f) => function_height(f),

@@ -370,14 +370,16 @@ impl Printer {
                 self.list(args);
                 self.w(")");
             }
-            ExprKind::Invoke { object, name, args } => {
+            ExprKind::Invoke(inv) => {
+                let Invoke { object, name, args } = &**inv;
                 self.w("(invoke ");
                 self.expr(object);
                 self.w(&format!(" .{}", name.name));
                 self.list(args);
                 self.w(")");
             }
-            ExprKind::SuperInvoke { name, args, this } => {
+            ExprKind::SuperInvoke(sup) => {
+                let SuperInvoke { name, args, this } = &**sup;
                 self.w("(super-invoke");
                 self.binding(*this);
                 self.w(&format!(" .{}", name.name));

@@ -66,17 +66,19 @@ impl Diagnostic {
         self
     }
 
-    fn to_codespan(&self) -> CsDiagnostic<FileId> {
+    /// The codespan form; `text` is the file's source, to which spans are
+    /// clamped so that a bad span cannot make the diagnostic fail to render.
+    fn to_codespan(&self, text: &str) -> CsDiagnostic<FileId> {
         let base = match self.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
         };
         let mut labels =
-            vec![Label::primary(self.file, self.span.range()).with_message(&self.label)];
+            vec![Label::primary(self.file, clamp(text, self.span)).with_message(&self.label)];
         labels.extend(
-            self.secondary
-                .iter()
-                .map(|(span, msg)| Label::secondary(self.file, span.range()).with_message(msg)),
+            self.secondary.iter().map(|(span, msg)| {
+                Label::secondary(self.file, clamp(text, *span)).with_message(msg)
+            }),
         );
         let mut notes = self.notes.clone();
         if let Some(help) = &self.help {
@@ -148,9 +150,31 @@ impl SourceMap {
     pub fn emit(&self, out: &mut dyn termcolor::WriteColor, diags: &[Diagnostic]) {
         let config = term::Config::default();
         for diag in diags {
-            // Writing to an in-memory buffer or stderr; a failed write has
-            // nowhere better to be reported.
-            let _ = term::emit_to_write_style(out, &config, &self.files, &diag.to_codespan());
+            let cs = diag.to_codespan(self.text(diag.file));
+            if term::emit_to_write_style(out, &config, &self.files, &cs).is_err() {
+                // Not a known file, or the stream failed: say what we can in
+                // plain text. A failed write has nowhere better to be reported.
+                let (line, col) = self.line_col(diag);
+                let _ = writeln!(
+                    out,
+                    "error: {}\n  --> {}:{line}:{col}\n",
+                    diag.message,
+                    self.name(diag.file)
+                );
+            }
         }
     }
+}
+
+/// `span` as a byte range inside `text`, on character boundaries.
+fn clamp(text: &str, span: Span) -> std::ops::Range<usize> {
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(span.start as usize);
+    start..floor(span.end as usize).max(start)
 }

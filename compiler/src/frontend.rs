@@ -43,7 +43,14 @@ impl Checked {
 pub enum LoadError {
     NotFound(PathBuf),
     NotAFile(PathBuf),
-    NotUtf8 { path: PathBuf, offset: usize },
+    /// The first invalid byte is at `offset`, on 1-based `line` and `column`
+    /// (in characters).
+    NotUtf8 {
+        path: PathBuf,
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
     Io(PathBuf, std::io::Error),
 }
 
@@ -51,10 +58,21 @@ impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LoadError::NotFound(p) => write!(f, "cannot open `{}`: no such file", p.display()),
-            LoadError::NotAFile(p) => write!(f, "cannot open `{}`: not a file", p.display()),
-            LoadError::NotUtf8 { path, offset } => write!(
+            LoadError::NotAFile(p) if p.is_dir() => {
+                write!(f, "cannot open `{}`: it is a directory", p.display())
+            }
+            LoadError::NotAFile(p) => {
+                write!(f, "cannot open `{}`: not a regular file", p.display())
+            }
+            LoadError::NotUtf8 {
+                path,
+                offset,
+                line,
+                column,
+            } => write!(
                 f,
-                "cannot read `{}`: not valid UTF-8 (at byte {offset})",
+                "cannot read `{}`: not valid UTF-8 at line {line}, column {column} (byte {offset}); \
+                 Cairn source files must be UTF-8",
                 path.display()
             ),
             LoadError::Io(p, e) => write!(f, "cannot read `{}`: {e}", p.display()),
@@ -103,15 +121,34 @@ pub fn read_source(path: &Path) -> Result<String, LoadError> {
         return Err(LoadError::NotAFile(path.to_path_buf()));
     }
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io(path.to_path_buf(), e))?;
-    String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+        let (line, column) = crate::span::line_col(valid, offset);
+        LoadError::NotUtf8 {
+            path: path.to_path_buf(),
+            offset,
+            line,
+            column,
+        }
     })
 }
 
-/// Where `import "spec"` in a file in `dir` points.
+/// Where `import "spec"` in a file in `dir` points. `.` components are
+/// dropped, so that diagnostics name `lib/geo.cairn`, not `./lib/./geo.cairn`.
+///
+/// ```
+/// use std::path::{Path, PathBuf};
+/// use cairn_compiler::frontend::import_path;
+/// assert_eq!(import_path(Path::new(""), "./lib/geo"), PathBuf::from("lib/geo.cairn"));
+/// assert_eq!(import_path(Path::new("src"), "../x.cairn"), PathBuf::from("src/../x.cairn"));
+/// ```
 pub fn import_path(dir: &Path, spec: &str) -> PathBuf {
-    let mut path = dir.join(spec);
+    let mut path: PathBuf = dir
+        .join(spec)
+        .components()
+        .filter(|c| *c != std::path::Component::CurDir)
+        .collect();
     if path.extension().is_none_or(|e| e != "cairn") {
         let mut name = path.file_name().unwrap_or_default().to_os_string();
         name.push(".cairn");

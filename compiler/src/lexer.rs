@@ -7,6 +7,13 @@
 //! newline ends a statement after certain tokens, unless the next line starts
 //! with `.` or the newline is inside `( )`, `[ ]` or an interpolation).
 //!
+//! So that one missing closer does not hide the rest of the file from the
+//! newline rule, unbalanced brackets are repaired as they are met: a `}` closes
+//! any `(` or `[` left open since its `{`, a `)` or `]` closes those left open
+//! since its opener, and a word that can only begin a statement (`let`, `if`,
+//! `return`, ...) closes any `(` or `[` around it, emitting the newline that
+//! would have ended the broken statement. The parser then reports the error.
+//!
 //! The lexer never stops early: each problem becomes a [`Diagnostic`] and
 //! scanning goes on, so the parser always sees a complete token stream.
 
@@ -126,6 +133,32 @@ impl Tok<'_> {
                 | Tok::Break
                 | Tok::Continue
                 | Tok::Return
+        )
+    }
+
+    /// Whether this is a reserved word.
+    fn is_reserved(&self) -> bool {
+        keyword(self.text()).is_some()
+    }
+
+    /// Whether this reserved word can only begin a statement (or a class
+    /// member), so it can never stand directly inside `( )` or `[ ]`.
+    fn starts_statement_only(&self) -> bool {
+        matches!(
+            self,
+            Tok::Let
+                | Tok::Var
+                | Tok::Class
+                | Tok::Static
+                | Tok::If
+                | Tok::While
+                | Tok::For
+                | Tok::Import
+                | Tok::Try
+                | Tok::Throw
+                | Tok::Return
+                | Tok::Break
+                | Tok::Continue
         )
     }
 }
@@ -433,6 +466,12 @@ pub struct Lexer<'a> {
     queue: VecDeque<(usize, Tok<'a>, usize)>,
     open: Vec<Open>,
     last_ends_statement: bool,
+    /// Whether the last token was `.`, so that a reserved word is a member
+    /// name (`x.class`).
+    after_dot: bool,
+    /// A newline that would have ended the statement had it not been inside
+    /// `( )` or `[ ]`; used when those brackets turn out to be unclosed.
+    skipped_newline: Option<(usize, usize)>,
     /// Problems found so far.
     pub errors: Vec<Diagnostic>,
 }
@@ -454,6 +493,8 @@ impl<'a> Lexer<'a> {
             queue: VecDeque::new(),
             open: Vec::new(),
             last_ends_statement: false,
+            after_dot: false,
+            skipped_newline: None,
             errors: Vec::new(),
         }
     }
@@ -502,7 +543,11 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, start: usize, tok: Tok<'a>, end: usize) {
-        self.last_ends_statement = tok.ends_statement();
+        // A reserved word after `.` is a member name (`x.class`), so a newline
+        // after it ends the statement as after an identifier.
+        self.last_ends_statement = tok.ends_statement() || (self.after_dot && tok.is_reserved());
+        self.after_dot = tok == Tok::Dot;
+        self.skipped_newline = None;
         self.queue.push_back((start, tok, end));
     }
 
@@ -515,6 +560,9 @@ impl<'a> Lexer<'a> {
             Raw::Ident => {
                 let word = &self.src[start..end];
                 let tok = keyword(word).unwrap_or(Tok::Ident(word));
+                if tok.starts_statement_only() && !self.after_dot {
+                    self.close_unclosed_brackets();
+                }
                 self.push(start, tok, end);
             }
             Raw::Dec => {
@@ -551,6 +599,16 @@ impl<'a> Lexer<'a> {
                 self.push(start, Tok::RBracket, end);
             }
             Raw::RBrace => {
+                // A `}` also closes any `(` or `[` left open since its `{` (or
+                // `${`), so that one missing closer does not swallow the rest
+                // of the file.
+                if let Some(i) = self
+                    .open
+                    .iter()
+                    .rposition(|o| matches!(o, Open::Brace | Open::Interp(_)))
+                {
+                    self.open.truncate(i + 1);
+                }
                 if let Some(&Open::Interp(string_start)) = self.open.last() {
                     self.open.pop();
                     self.string(start, end, string_start);
@@ -563,17 +621,48 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    /// Pops `kind` if it is the innermost open bracket. A mismatched closer is
-    /// left for the parser to report; the stack stays as it was.
+    /// Pops the innermost open `kind` (`(` or `[`), and with it any bracket
+    /// left unclosed inside it, as long as no `{` or `${` lies in between. A
+    /// closer without a matching opener is left for the parser to report; the
+    /// stack stays as it was.
     fn close(&mut self, kind: Open) {
-        if self.open.last() == Some(&kind) {
+        for i in (0..self.open.len()).rev() {
+            match self.open[i] {
+                o if o == kind => {
+                    self.open.truncate(i);
+                    return;
+                }
+                Open::Brace | Open::Interp(_) => return,
+                _ => {}
+            }
+        }
+    }
+
+    /// Called before a reserved word that only begins statements: any `(` or
+    /// `[` still open around it was never closed. Closes them, and if a
+    /// newline inside them would otherwise have ended the statement, emits it
+    /// now, so the parser reports one error and resynchronises on that line.
+    fn close_unclosed_brackets(&mut self) {
+        if !matches!(self.open.last(), Some(Open::Paren | Open::Bracket)) {
+            return;
+        }
+        while matches!(self.open.last(), Some(Open::Paren | Open::Bracket)) {
             self.open.pop();
+        }
+        if let Some((start, end)) = self.skipped_newline {
+            if self.newlines_significant() {
+                self.push(start, Tok::Newline, end);
+            }
         }
     }
 
     fn newline(&mut self, start: usize, end: usize) {
-        if self.last_ends_statement && self.newlines_significant() && !self.next_line_continues(end)
-        {
+        if !self.last_ends_statement {
+            return;
+        }
+        if !self.newlines_significant() {
+            self.skipped_newline.get_or_insert((start, end));
+        } else if !self.next_line_continues(end) {
             self.push(start, Tok::Newline, end);
         }
     }
@@ -658,8 +747,15 @@ impl<'a> Lexer<'a> {
             );
             return 0;
         }
-        let clean: String = digits.chars().filter(|c| *c != '_').collect();
-        match u64::from_str_radix(&clean, radix) {
+        // Digits were validated above, so only overflow can fail here.
+        let mut value: Option<u64> = Some(0);
+        for c in digits.bytes().filter(|b| *b != b'_') {
+            let d = u64::from((c as char).to_digit(radix).unwrap_or(0));
+            value = value
+                .and_then(|v| v.checked_mul(u64::from(radix)))
+                .and_then(|v| v.checked_add(d));
+        }
+        match value.ok_or(()) {
             Ok(v) if v <= 1 << 63 => v,
             _ => {
                 self.errors.push(

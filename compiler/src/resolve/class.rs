@@ -53,59 +53,66 @@ pub(super) struct ClassInfo {
     pub name: String,
     /// Instance fields declared by this class itself, with their spans.
     pub fields: Vec<(String, Span)>,
+    /// Static variables declared by this class itself.
+    pub statics: Vec<String>,
     pub superclass: Super,
 }
 
 impl Resolver {
-    /// Records every module-level class, so that `this.f = ...` checks can
-    /// follow superclasses declared anywhere in the module.
+    /// Records every module-level class, so that a superclass named by a
+    /// module-level binding can be found whatever its position in the file.
     pub(super) fn collect_classes(&mut self, stmts: &[Stmt]) {
-        let decls: Vec<&ClassDecl> = stmts
-            .iter()
-            .filter_map(|s| match &s.kind {
-                StmtKind::Class(c) => Some(&**c),
-                _ => None,
-            })
-            .collect();
-        for decl in &decls {
+        for stmt in stmts {
+            let StmtKind::Class(decl) = &stmt.kind else {
+                continue;
+            };
             let index = self.classes.len();
             self.classes.push(class_info(decl));
             self.class_by_span.insert(decl.span.start, index);
-            self.module_classes
-                .entry(decl.binder.ident.name.clone())
-                .or_insert(index);
-        }
-        for (i, decl) in decls.iter().enumerate() {
-            let sup = self.classify_super(decl.superclass.as_ref());
-            self.classes[i].superclass = sup;
+            if let Storage::Global(g) = decl.binder.storage {
+                // A duplicate declaration keeps the first (and is reported).
+                self.global_classes.entry(g).or_insert(index);
+            }
         }
     }
 
+    /// What the superclass expression of a class refers to, once resolved:
+    /// decided by the binding the name resolved to, so that a local variable
+    /// or a local class shadowing a module-level or built-in name is followed
+    /// correctly.
     fn classify_super(&self, superclass: Option<&ClassRef>) -> Super {
         let Some(sup) = superclass else {
             return Super::Builtin(&[]);
         };
-        let ExprKind::Name { name, .. } = &sup.expr.kind else {
-            return Super::Unknown;
+        let ExprKind::Name { name, binding } = &sup.expr.kind else {
+            return Super::Unknown; // `mod.Base`: an imported class.
         };
-        if let Some(&i) = self.module_classes.get(name) {
-            return Super::Local(i);
+        let known = |index: Option<&usize>| index.map_or(Super::Unknown, |&i| Super::Local(i));
+        match binding {
+            Binding::Global(g) => known(self.global_classes.get(g)),
+            Binding::Local(_) | Binding::Upvalue(_) => {
+                // The innermost local of that name is the one it resolved to.
+                let id = self
+                    .fns
+                    .iter()
+                    .rev()
+                    .find_map(|f| f.lookup(name))
+                    .map(|l| l.id);
+                known(id.and_then(|id| self.local_classes.get(&id)))
+            }
+            Binding::Prelude if ERROR_CLASSES.contains(&name.as_str()) => {
+                Super::Builtin(ERROR_FIELDS)
+            }
+            Binding::Prelude if name == "Object" => Super::Builtin(&[]),
+            Binding::Prelude | Binding::Unresolved => Super::Unknown,
         }
-        if self.global_index.contains_key(name) {
-            return Super::Unknown;
-        }
-        if ERROR_CLASSES.contains(&name.as_str()) {
-            return Super::Builtin(ERROR_FIELDS);
-        }
-        if name == "Object" {
-            return Super::Builtin(&[]);
-        }
-        Super::Unknown
     }
 
     /// Every instance field of class `index` and its ancestors, or `None`
     /// when some ancestor is unknown at compile time.
-    fn all_fields(&self, index: usize) -> Option<HashMap<String, String>> {
+    /// Each field maps to the class declaring it and, for a user class, the
+    /// declaration's span.
+    fn all_fields(&self, index: usize) -> Option<HashMap<String, (String, Option<Span>)>> {
         let mut fields = HashMap::new();
         let mut current = Some(index);
         let mut steps = 0;
@@ -115,14 +122,18 @@ impl Resolver {
                 return None; // A cycle; reported at run time.
             }
             let info = &self.classes[i];
-            for (f, _) in &info.fields {
-                fields.entry(f.clone()).or_insert_with(|| info.name.clone());
+            for (f, span) in &info.fields {
+                fields
+                    .entry(f.clone())
+                    .or_insert_with(|| (info.name.clone(), Some(*span)));
             }
             current = match &info.superclass {
                 Super::Local(j) => Some(*j),
                 Super::Builtin(names) => {
                     for n in names.iter() {
-                        fields.insert(n.to_string(), "Error".to_string());
+                        fields
+                            .entry(n.to_string())
+                            .or_insert_with(|| ("Error".to_string(), None));
                     }
                     None
                 }
@@ -138,7 +149,11 @@ impl Resolver {
             self.check_superclass(sup);
         }
         let index = self.class_index(decl);
+        self.classes[index].superclass = self.classify_super(decl.superclass.as_ref());
         self.declare(&mut decl.binder);
+        if let Storage::Local(_) = decl.binder.storage {
+            self.local_classes.insert(decl.binder.id, index);
+        }
         self.check_members(decl, index);
         for field in decl.fields.iter_mut().filter(|f| f.is_static) {
             if let Some(init) = &mut field.init {
@@ -162,9 +177,7 @@ impl Resolver {
         if let Some(&i) = self.class_by_span.get(&decl.span.start) {
             return i;
         }
-        let mut info = class_info(decl);
-        info.superclass = self.classify_super(decl.superclass.as_ref());
-        self.classes.push(info);
+        self.classes.push(class_info(decl));
         self.classes.len() - 1
     }
 
@@ -256,26 +269,30 @@ impl Resolver {
             Super::Builtin(names) => Some(
                 names
                     .iter()
-                    .map(|n| (n.to_string(), "Error".to_string()))
+                    .map(|n| (n.to_string(), ("Error".to_string(), None)))
                     .collect(),
             ),
             Super::Unknown => None,
         };
         let Some(inherited) = inherited else { return };
         for f in decl.fields.iter().filter(|f| !f.is_static) {
-            if let Some(owner) = inherited.get(&f.ident.name) {
-                self.push(
-                    Diagnostic::error(
-                        self.file,
-                        format!(
-                            "field `{}` is already declared by superclass `{owner}`",
-                            f.ident.name
-                        ),
-                        f.ident.span,
-                    )
-                    .with_label("redeclared here")
-                    .with_help("an inherited field can be assigned without declaring it again"),
-                );
+            if let Some((owner, prev)) = inherited.get(&f.ident.name) {
+                let mut diag = Diagnostic::error(
+                    self.file,
+                    format!(
+                        "field `{}` is already declared by superclass `{owner}`",
+                        f.ident.name
+                    ),
+                    f.ident.span,
+                )
+                .with_label("redeclared here")
+                .with_help(format!(
+                    "remove this declaration: `{owner}` already gives every instance this field"
+                ));
+                if let Some(prev) = prev {
+                    diag = diag.with_secondary(*prev, format!("declared in `{owner}` here"));
+                }
+                self.push(diag);
             }
         }
     }
@@ -303,12 +320,24 @@ impl Resolver {
             name.span,
         )
         .with_label("assigned here but never declared");
+        let is_static = self.classes[index].statics.contains(&name.name);
         diag = match super::suggest::closest(&name.name, fields.keys().map(String::as_str)) {
-            Some(best) => diag.with_help(format!(
-                "did you mean `{best}`? or declare it in the class body: `var {}`",
+            _ if is_static => diag
+                .with_label("a static variable, not an instance field")
+                .with_help(format!(
+                    "assign it through the class: `{class_name}.{} = ...`",
+                    name.name
+                )),
+            Some(best) => diag
+                .with_note(format!(
+                    "to add a field, declare it in the class body: `var {}`",
+                    name.name
+                ))
+                .with_help(format!("did you mean `this.{best}`?")),
+            None => diag.with_help(format!(
+                "declare the field in the body of `{class_name}`: `var {}`",
                 name.name
             )),
-            None => diag.with_help(format!("declare it in the class body: `var {}`", name.name)),
         };
         self.push(diag);
     }
@@ -322,6 +351,12 @@ fn class_info(decl: &ClassDecl) -> ClassInfo {
             .iter()
             .filter(|f| !f.is_static)
             .map(|f| (f.ident.name.clone(), f.ident.span))
+            .collect(),
+        statics: decl
+            .fields
+            .iter()
+            .filter(|f| f.is_static)
+            .map(|f| f.ident.name.clone())
             .collect(),
         superclass: Super::Unknown,
     }

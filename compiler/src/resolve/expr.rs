@@ -35,7 +35,7 @@ impl Resolver {
                 Diagnostic::error(self.file, "integer literal is too large", span)
                     .with_label("does not fit in a 64-bit signed integer")
                     .with_note(
-                        "9223372036854775808 may only be written negated, as the minimum Int",
+                        "2^63 may only be written directly after a unary minus, as the minimum Int: `-9223372036854775808`",
                     ),
             ),
             ExprKind::Interp(parts) => {
@@ -47,7 +47,7 @@ impl Resolver {
             }
             ExprKind::Name { name, binding } => {
                 *binding = self
-                    .use_name(name, span)
+                    .use_name(name, span, false)
                     .map_or(Binding::Unresolved, |f| f.binding);
             }
             ExprKind::This(binding) => *binding = self.this(span, "this"),
@@ -80,13 +80,13 @@ impl Resolver {
                 self.expr(callee);
                 args.iter_mut().for_each(|a| self.expr(a));
             }
-            ExprKind::Invoke { object, args, .. } => {
-                self.expr(object);
-                args.iter_mut().for_each(|a| self.expr(a));
+            ExprKind::Invoke(inv) => {
+                self.expr(&mut inv.object);
+                inv.args.iter_mut().for_each(|a| self.expr(a));
             }
-            ExprKind::SuperInvoke { args, this, .. } => {
-                *this = self.super_this(span);
-                args.iter_mut().for_each(|a| self.expr(a));
+            ExprKind::SuperInvoke(sup) => {
+                sup.this = self.super_this(span);
+                sup.args.iter_mut().for_each(|a| self.expr(a));
             }
             ExprKind::SuperField { this, .. } => *this = self.super_this(span),
             ExprKind::Field { object, .. } => self.expr(object),
@@ -100,10 +100,10 @@ impl Resolver {
 
     /// Resolves a name read; reports undefined names and top-level reads
     /// before declaration.
-    fn use_name(&mut self, name: &str, span: Span) -> Option<Found> {
+    fn use_name(&mut self, name: &str, span: Span, assigning: bool) -> Option<Found> {
         let found = self.lookup(name);
         match &found {
-            None => self.undefined(name, span),
+            None => self.undefined(name, span, assigning),
             Some(Found {
                 binding: Binding::Global(i),
                 decl_span,
@@ -196,7 +196,9 @@ impl Resolver {
         })
     }
 
-    fn undefined(&mut self, name: &str, span: Span) {
+    /// Reports an undefined name; `assigning` when it is an assignment's
+    /// target, which may have been meant as a declaration.
+    fn undefined(&mut self, name: &str, span: Span, assigning: bool) {
         let mut candidates: Vec<String> = Vec::new();
         for f in &self.fns {
             candidates.extend(f.locals.iter().map(|l| l.name.clone()));
@@ -207,6 +209,10 @@ impl Resolver {
             .with_label("not found in this scope");
         if let Some(best) = super::suggest::closest(name, candidates.iter().map(String::as_str)) {
             diag = diag.with_help(format!("did you mean `{best}`?"));
+        } else if assigning {
+            diag = diag.with_help(format!(
+                "to declare a new variable, write `var {name} = ...`"
+            ));
         }
         self.push(diag);
     }
@@ -242,7 +248,10 @@ impl Resolver {
         Binding::Upvalue(index)
     }
 
+    /// `super.name` or `super.name(...)`; `span` is the whole expression, of
+    /// which diagnostics underline only the `super` keyword.
     fn super_this(&mut self, span: Span) -> Binding {
+        let span = Span::new(span.start as usize, span.start as usize + "super".len());
         let method = self
             .fns
             .iter()
@@ -266,7 +275,7 @@ impl Resolver {
         match &mut target.kind {
             ExprKind::Name { name, binding } => {
                 let name = name.clone();
-                let Some(found) = self.use_name(&name, span) else {
+                let Some(found) = self.use_name(&name, span, true) else {
                     return;
                 };
                 *binding = found.binding;
@@ -293,26 +302,43 @@ impl Resolver {
             ExprKind::Error => {}
             _ => {
                 self.expr(target);
-                self.error(
-                    span,
-                    "invalid assignment target",
-                    "only a variable, a field (`a.b`) or an index (`a[i]`) can be assigned",
-                );
+                let mut diag = Diagnostic::error(self.file, "invalid assignment target", span)
+                    .with_label(
+                        "only a variable, a field (`a.b`) or an index (`a[i]`) can be assigned",
+                    );
+                if let ExprKind::SuperField { name, .. } = &target.kind {
+                    diag = diag.with_help(format!(
+                        "fields belong to the instance: assign `this.{}` instead",
+                        name.name
+                    ));
+                }
+                self.push(diag);
             }
         }
     }
 
     fn cannot_assign(&mut self, name: &str, span: Span, found: Found) {
         let what = found.kind.describe();
+        let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         let mut diag = Diagnostic::error(self.file, format!("cannot assign to `{name}`"), span)
-            .with_label(format!("`{name}` is a {what}"));
+            .with_label(format!("`{name}` is {article} {what}"));
         if let Some(d) = found.decl_span {
             diag = diag.with_secondary(d, "declared here");
         }
-        if found.kind == DeclKind::Let {
-            diag = diag.with_help(format!(
-                "declare it with `var {name}` to make it assignable"
-            ));
+        match found.kind {
+            DeclKind::Let => {
+                diag = diag.with_help(format!(
+                    "declare it with `var {name}` to make it assignable"
+                ))
+            }
+            DeclKind::ForVar | DeclKind::CatchVar => {
+                diag = diag.with_help("copy it into a `var` first if you need to change it")
+            }
+            _ => {}
         }
         self.push(diag);
     }

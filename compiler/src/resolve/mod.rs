@@ -90,8 +90,11 @@ pub(crate) struct Resolver {
     global_index: HashMap<String, u32>,
     fns: Vec<FnScope>,
     classes: Vec<ClassInfo>,
-    /// Module-level class declarations by name, as indexes into `classes`.
-    module_classes: HashMap<String, usize>,
+    /// Module-level class declarations by global index, as indexes into
+    /// `classes`.
+    global_classes: HashMap<u32, usize>,
+    /// Local class declarations by binder id, as indexes into `classes`.
+    local_classes: HashMap<u32, usize>,
     /// Module-level class declarations by the offset where they start.
     class_by_span: HashMap<u32, usize>,
     /// Which binders (by id) some closure captures.
@@ -107,7 +110,8 @@ impl Resolver {
             global_index: HashMap::new(),
             fns: Vec::new(),
             classes: Vec::new(),
-            module_classes: HashMap::new(),
+            global_classes: HashMap::new(),
+            local_classes: HashMap::new(),
             class_by_span: HashMap::new(),
             captured: Vec::new(),
         }
@@ -160,7 +164,7 @@ impl Resolver {
             if let Some(&prev) = self.global_index.get(&name) {
                 if name != "_" {
                     let prev_span = self.globals[prev as usize].span;
-                    self.duplicate(&name, binder.ident.span, prev_span);
+                    self.duplicate(&name, binder.ident.span, prev_span, "this module");
                 }
                 binder.storage = Storage::Global(prev);
                 continue;
@@ -177,11 +181,12 @@ impl Resolver {
         }
     }
 
-    fn duplicate(&mut self, name: &str, span: Span, prev: Span) {
+    /// Reports a second declaration of `name` in one scope, described as `scope`.
+    fn duplicate(&mut self, name: &str, span: Span, prev: Span, scope: &str) {
         self.push(
             Diagnostic::error(
                 self.file,
-                format!("`{name}` is already declared in this scope"),
+                format!("`{name}` is already declared in {scope}"),
                 span,
             )
             .with_label("declared again here")
@@ -214,7 +219,7 @@ impl Resolver {
         if name != "_" {
             if let Some(prev) = self.current().declared_here(&name) {
                 let prev_span = prev.span;
-                self.duplicate(&name, binder.ident.span, prev_span);
+                self.duplicate(&name, binder.ident.span, prev_span, "this scope");
             }
         }
         let (span, kind, id) = (binder.ident.span, binder.kind, binder.id);
@@ -274,10 +279,10 @@ impl Resolver {
             }
             FnBody::Expr(e) => {
                 if kind == FnKind::Initializer {
-                    self.error(
-                        e.span,
-                        "`init` cannot return a value",
-                        "an `=>` body returns this value",
+                    self.push(
+                        Diagnostic::error(self.file, "`init` cannot return a value", e.span)
+                            .with_label("an `=>` body returns this value")
+                            .with_help("give `init` a block body: `init(...) { ... }`"),
                     );
                 }
                 self.expr(e)

@@ -4,6 +4,7 @@ use super::scope::FnKind;
 use super::{Resolver, STD_MODULES};
 use crate::ast::*;
 use crate::diag::Diagnostic;
+use crate::span::Span;
 
 impl Resolver {
     pub(super) fn stmt(&mut self, stmt: &mut Stmt) {
@@ -64,20 +65,25 @@ impl Resolver {
         self.current().loop_depth -= 1;
     }
 
-    fn loop_control(&mut self, span: crate::span::Span, word: &str) {
+    fn loop_control(&mut self, span: Span, word: &str) {
         if self.current().loop_depth == 0 {
-            self.push(
-                Diagnostic::error(self.file, format!("`{word}` outside a loop"), span)
-                    .with_label(format!("`{word}` must be inside `while` or `for`")),
-            );
+            let mut diag = Diagnostic::error(self.file, format!("`{word}` outside a loop"), span)
+                .with_label(format!("`{word}` must be inside `while` or `for`"));
+            if self.fns.iter().any(|f| f.loop_depth > 0) {
+                diag = diag.with_note(format!(
+                    "a loop outside the enclosing function does not count: `{word}` cannot leave a function"
+                ));
+            }
+            self.push(diag);
         }
     }
 
-    fn return_stmt(&mut self, span: crate::span::Span, value: Option<&mut Expr>) {
+    fn return_stmt(&mut self, span: Span, value: Option<&mut Expr>) {
         let kind = self.current().kind;
         if kind == FnKind::Module {
+            let keyword = Span::new(span.start as usize, span.start as usize + "return".len());
             self.error(
-                span,
+                keyword,
                 "`return` outside a function",
                 "top-level code cannot return",
             );
@@ -139,7 +145,7 @@ impl Resolver {
         self.current().end_block(saved);
     }
 
-    fn import(&mut self, import: &mut ImportDecl, span: crate::span::Span) {
+    fn import(&mut self, import: &mut ImportDecl, span: Span) {
         if !(self.at_top_level_code() && self.current().depth == 0) {
             self.error(
                 span,
