@@ -15,7 +15,9 @@
 
 pub mod ast;
 pub mod ast_print;
+pub mod compile;
 pub mod diag;
+pub mod emit;
 pub mod frontend;
 pub mod lexer;
 pub mod parse;
@@ -27,4 +29,5 @@ lalrpop_util::lalrpop_mod!(
     grammar
 );
 
+pub use compile::{compile_checked, compile_source, CompiledModule};
 pub use frontend::{check_file, check_source, Checked, LoadError};

@@ -237,6 +237,7 @@ impl Resolver {
             return Binding::Local(0);
         }
         let capture = if depth - 1 == method_depth {
+            self.fns[method_depth].receiver_captured = true;
             Capture::Local(0)
         } else {
             match self.this_from(method_depth, depth - 1) {

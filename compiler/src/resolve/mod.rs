@@ -23,39 +23,9 @@ use crate::span::Span;
 use class::ClassInfo;
 use scope::{FnKind, FnScope};
 
-/// Names every module sees without importing anything.
-pub const PRELUDE: &[&str] = &[
-    "print",
-    "str",
-    "repr",
-    "assert",
-    "Nil",
-    "Bool",
-    "Int",
-    "Float",
-    "String",
-    "List",
-    "Map",
-    "Range",
-    "Function",
-    "Class",
-    "Fiber",
-    "Iterator",
-    "Object",
-    "Error",
-    "TypeError",
-    "ValueError",
-    "IndexError",
-    "KeyError",
-    "AttributeError",
-    "ZeroDivisionError",
-    "OverflowError",
-    "StackOverflowError",
-    "MemoryError",
-    "ImportError",
-    "PermissionError",
-    "IOError",
-];
+/// Names every module sees without importing anything: the VM's builtin
+/// table, so that compiler and VM cannot disagree.
+pub const PRELUDE: &[&str] = cairn_vm::isa::BUILTINS;
 
 /// The standard-library modules `import NAME` may name.
 pub const STD_MODULES: &[&str] = &["math", "io", "fs", "os", "time", "random", "json"];
@@ -294,5 +264,6 @@ impl Resolver {
         let scope = self.fns.pop().expect("function scope");
         func.captures = scope.captures;
         func.n_locals = scope.max_slots;
+        func.receiver_captured = scope.receiver_captured;
     }
 }

@@ -55,6 +55,8 @@ pub struct FnScope {
     /// For each capture: the declaring binder's id and kind, for assignment checks.
     pub capture_info: Vec<(u32, DeclKind, String)>,
     pub loop_depth: u32,
+    /// Whether a closure captures this function's receiver (slot 0).
+    pub receiver_captured: bool,
 }
 
 impl FnScope {
@@ -70,6 +72,7 @@ impl FnScope {
             captures: Vec::new(),
             capture_info: Vec::new(),
             loop_depth: 0,
+            receiver_captured: false,
         }
     }
 

@@ -1,0 +1,126 @@
+//! Class declarations: `CLASS` with its method closures, then static
+//! variables, then the binding.
+
+use cairn_vm::classfile::{self, FunctionKind, Method, Superclass};
+use cairn_vm::isa::{Op, BUILTINS};
+
+use super::Emitter;
+use crate::ast::*;
+
+impl<'a> Emitter<'a> {
+    pub(super) fn class_decl(&mut self, decl: &'a ClassDecl) {
+        let name = self.str_const(&decl.binder.ident.name, decl.binder.ident.span);
+        let superclass = self.superclass(decl.superclass.as_ref());
+        if superclass == Superclass::Dynamic {
+            if let Some(sup) = &decl.superclass {
+                self.expr(&sup.expr);
+            }
+        }
+        let mut methods = Vec::new();
+        for m in &decl.methods {
+            let kind = match (&m.name, m.is_static) {
+                (_, true) => FunctionKind::Static,
+                (MethodName::Named(n), false) if n == "init" => FunctionKind::Initializer,
+                _ => FunctionKind::Method,
+            };
+            let func = self.function(&m.func, kind);
+            self.op(Op::Closure, &[u32::from(func)]);
+            let selector = self.str_const(&m.name.selector(), m.name_span);
+            methods.push(Method {
+                name: selector,
+                func,
+                is_static: m.is_static,
+            });
+        }
+        let field_init = self.field_init(decl);
+        let mut fields = Vec::new();
+        let mut static_fields = Vec::new();
+        for f in &decl.fields {
+            let n = self.str_const(&f.ident.name, f.ident.span);
+            if f.is_static {
+                static_fields.push(n);
+            } else {
+                fields.push(n);
+            }
+        }
+        let class = classfile::Class {
+            name,
+            superclass,
+            fields,
+            static_fields,
+            methods,
+            field_init,
+        };
+        let pops = class.pop_count() as u32;
+        let index = self.classes.len() as u32;
+        if self.classes.len() > u16::MAX as usize {
+            self.limit(decl.span, "classes");
+        }
+        self.classes.push(class);
+        self.op(Op::Class, &[index, pops]);
+        for f in decl.fields.iter().filter(|f| f.is_static) {
+            if let Some(init) = &f.init {
+                let n = self.str_const(&f.ident.name, f.ident.span);
+                self.op(Op::Dup, &[]);
+                self.expr(init);
+                self.op(Op::SetField, &[u32::from(n)]);
+            }
+        }
+        self.define(&decl.binder);
+    }
+
+    /// Built-in superclasses are named statically; user classes are pushed
+    /// at run time.
+    fn superclass(&mut self, sup: Option<&ClassRef>) -> Superclass {
+        let Some(sup) = sup else {
+            return Superclass::Object;
+        };
+        if let ExprKind::Name {
+            name,
+            binding: Binding::Prelude,
+        } = &sup.expr.kind
+        {
+            if let Some(i) = BUILTINS.iter().position(|b| b == name) {
+                return Superclass::Builtin(i as u16);
+            }
+        }
+        Superclass::Dynamic
+    }
+
+    /// The hidden method that evaluates instance-field initializers, and
+    /// leaves its closure on the stack; `None` when no field has one.
+    fn field_init(&mut self, decl: &'a ClassDecl) -> Option<u16> {
+        let inits: Vec<&'a Field> = decl
+            .fields
+            .iter()
+            .filter(|f| !f.is_static && f.init.is_some())
+            .collect();
+        if inits.is_empty() {
+            return None;
+        }
+        let index = self.reserve_function(decl.span);
+        self.begin_function(decl.field_init_n_locals);
+        self.line_of(decl.span);
+        if decl.field_init_receiver_captured {
+            self.receiver_to_cell();
+        }
+        for f in inits {
+            let Some(init) = &f.init else { continue };
+            let n = self.str_const(&f.ident.name, f.ident.span);
+            self.load_binding(Binding::Local(0), f.ident.span);
+            self.expr(init);
+            self.op(Op::SetField, &[u32::from(n)]);
+        }
+        self.end_function(
+            index,
+            &format!("{}.<fields>", decl.binder.ident.name),
+            FunctionKind::FieldInit,
+            &[],
+            decl.field_init_n_locals,
+            &decl.field_init_captures,
+            decl.span,
+        );
+        self.op(Op::Closure, &[u32::from(index)]);
+        Some(index)
+    }
+}

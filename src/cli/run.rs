@@ -1,0 +1,137 @@
+//! `cairn run FILE [ARGS...]` and `cairn -e CODE`: compile (or read) and
+//! verify, then run in a fresh VM. Exit 70 on an uncaught error.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use cairn_compiler::{compile_checked, compile_source, frontend::check_file};
+use cairn_vm::classfile::{self, ClassFile};
+use cairn_vm::interp::Vm;
+use cairn_vm::verify::verify;
+
+use super::{program, status, stderr_color};
+
+/// Options shared by `run` and `-e`.
+pub struct RunOptions {
+    pub stats: bool,
+}
+
+pub fn run_file(file: &Path, options: &RunOptions) -> u8 {
+    let is_class_file = file.extension().is_some_and(|e| e == "cairnc");
+    let (main, others) = if is_class_file {
+        let bytes = match program::read(file) {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        match classfile::read(&bytes) {
+            Ok(cf) => (cf, Vec::new()),
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                return status::DATA_ERROR;
+            }
+        }
+    } else {
+        let modules = match program::compile(file) {
+            Ok(m) => m,
+            Err(code) => return code,
+        };
+        let mut modules = modules.into_iter();
+        let Some(main) = modules.next() else {
+            return status::DATA_ERROR;
+        };
+        let others: Vec<(PathBuf, ClassFile)> = modules
+            .filter_map(|m| m.path.map(|p| (canonical(&p), m.class_file)))
+            .collect();
+        (main.class_file, others)
+    };
+    if let Err(e) = verify(&main) {
+        eprintln!("{e}");
+        return status::DATA_ERROR;
+    }
+    let dir = file.parent().map(Path::to_path_buf);
+    execute(&main, dir, others, options)
+}
+
+pub fn run_snippet(code: &str, options: &RunOptions) -> u8 {
+    match compile_source("<snippet>", code) {
+        Ok(cf) => execute(&cf, std::env::current_dir().ok(), Vec::new(), options),
+        Err(checked) => {
+            eprint!("{}", checked.render(stderr_color()));
+            status::DATA_ERROR
+        }
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Loads modules that `import "./x"` names: ones compiled with the program
+/// first, else compiled from source or read from a class file on demand.
+fn loader(mut compiled: HashMap<PathBuf, ClassFile>) -> cairn_vm::interp::load::Loader {
+    Box::new(move |path: &Path| {
+        let source = path.with_extension("cairn");
+        if let Some(cf) = compiled.remove(&canonical(&source)) {
+            return Ok(cf);
+        }
+        let cf = if source.is_file() {
+            let checked = check_file(&source).map_err(|e| e.to_string())?;
+            if checked.has_errors() {
+                return Err(format!("it does not compile:\n{}", checked.render(false)));
+            }
+            let mut modules = compile_checked(&checked)
+                .map_err(|_| "it exceeds a class-file limit".to_string())?;
+            modules.remove(0).class_file
+        } else {
+            let class_path = path.with_extension("cairnc");
+            let bytes = std::fs::read(&class_path)
+                .map_err(|_| format!("no module file at {}", source.display()))?;
+            classfile::read(&bytes).map_err(|e| e.to_string())?
+        };
+        verify(&cf).map_err(|e| e.to_string())?;
+        Ok(cf)
+    })
+}
+
+fn execute(
+    main: &ClassFile,
+    dir: Option<PathBuf>,
+    others: Vec<(PathBuf, ClassFile)>,
+    options: &RunOptions,
+) -> u8 {
+    let mut vm = Vm::new();
+    vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
+    vm.heap.stress = std::env::var_os("CAIRN_GC_STRESS").is_some_and(|v| v == "1");
+    vm.collect_stats = options.stats;
+    vm.loader = Some(loader(others.into_iter().collect()));
+    let m = vm.link(main, dir, true);
+    let result = vm.run_module(m);
+    let _ = vm.out.flush();
+    if options.stats {
+        print_stats(&vm);
+    }
+    match result {
+        Ok(()) => status::OK,
+        Err(e) => {
+            eprintln!("{e}");
+            status::SOFTWARE
+        }
+    }
+}
+
+fn print_stats(vm: &Vm) {
+    let s = &vm.stats;
+    let h = &vm.heap.stats;
+    eprintln!("instructions executed: {}", s.instructions);
+    eprintln!("calls:                 {}", s.calls);
+    eprintln!("objects allocated:     {}", h.allocated_objects);
+    eprintln!("collections:           {}", h.collections);
+    for (i, kind) in ["method call", "field access", "global"].iter().enumerate() {
+        let (hit, miss) = (s.cache_hits[i], s.cache_misses[i]);
+        if hit + miss > 0 {
+            let rate = 100.0 * hit as f64 / (hit + miss) as f64;
+            eprintln!("inline cache ({kind}): {hit} hits, {miss} misses ({rate:.1}% hit rate)");
+        }
+    }
+}

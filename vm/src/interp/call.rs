@@ -1,0 +1,651 @@
+//! Calls: closures, natives, classes (construction), bound methods; method
+//! invocation through inline caches; closures and classes creation; and
+//! unwinding to exception handlers.
+
+use std::collections::HashMap;
+
+use super::fiber::{Frame, OnReturn};
+use super::{Exc, Vm};
+use crate::classfile::{Superclass, Upvalue};
+use crate::object::{BoundObj, ClassObj, ClosureObj, Instance, Object};
+use crate::symbol::Sym;
+use crate::value::{ObjRef, Value};
+
+/// What an inline cache remembers: for receivers of class `class`, the
+/// method (or field slot) found.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum CacheEntry {
+    #[default]
+    Empty,
+    Method {
+        class: ObjRef,
+        method: Value,
+    },
+    Field {
+        class: ObjRef,
+        slot: u16,
+    },
+}
+
+impl CacheEntry {
+    pub fn trace(&self, roots: &mut Vec<Value>) {
+        match *self {
+            CacheEntry::Empty => {}
+            CacheEntry::Method { class, method } => {
+                roots.push(Value::Obj(class));
+                roots.push(method);
+            }
+            CacheEntry::Field { class, .. } => roots.push(Value::Obj(class)),
+        }
+    }
+}
+
+/// Describes a call's arity failure the way the language spec words it.
+fn arity_message(name: &str, min: usize, max: Option<usize>, given: usize) -> String {
+    let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+    let was = if given == 1 { "was" } else { "were" };
+    match max {
+        Some(max) if max == min => {
+            format!(
+                "{name}() takes {min} {} but {given} {was} given",
+                plural(min)
+            )
+        }
+        Some(max) => format!("{name}() takes {min} to {max} arguments but {given} {was} given"),
+        None => format!(
+            "{name}() takes at least {min} {} but {given} {was} given",
+            plural(min)
+        ),
+    }
+}
+
+impl Vm {
+    pub(crate) fn upvalue(&self, closure: ObjRef, u: u16) -> ObjRef {
+        match self.heap.get(closure) {
+            Object::Closure(c) => c.upvalues[u as usize],
+            _ => closure,
+        }
+    }
+
+    pub(crate) fn cell_get(&self, cell: ObjRef) -> Value {
+        match self.heap.get(cell) {
+            Object::Cell(v) => *v,
+            _ => Value::Nil,
+        }
+    }
+
+    pub(crate) fn cell_set(&mut self, cell: ObjRef, v: Value) {
+        if let Object::Cell(slot) = self.heap.get_mut(cell) {
+            *slot = v;
+        }
+    }
+
+    pub(crate) fn cell_of(&mut self, slot: Value) -> Result<ObjRef, Exc> {
+        match slot {
+            Value::Obj(r) if matches!(self.heap.get(r), Object::Cell(_)) => Ok(r),
+            _ => Err(self.type_error("local slot holds no cell".to_string())),
+        }
+    }
+
+    pub(crate) fn absent(&self) -> ObjRef {
+        self.absent
+    }
+
+    /// `CALL argc`: the callee sits under its arguments. Returns whether a
+    /// frame was pushed (the loop must reload).
+    pub(crate) fn call_at(&mut self, argc: usize) -> Result<bool, Exc> {
+        let at = self.stack.len() - argc - 1;
+        let callee = self.stack[at];
+        self.call_value_at(callee, at, argc)
+    }
+
+    /// Calls `callee` whose slot is `at` with `argc` arguments above it.
+    pub(crate) fn call_value_at(
+        &mut self,
+        callee: Value,
+        at: usize,
+        argc: usize,
+    ) -> Result<bool, Exc> {
+        if self.collect_stats {
+            self.stats.calls += 1;
+        }
+        let Value::Obj(r) = callee else {
+            return Err(self.not_callable(callee));
+        };
+        match self.heap.get(r) {
+            Object::Closure(c) => {
+                let proto = c.proto;
+                self.enter_closure(r, proto, at, argc, OnReturn::Keep)?;
+                Ok(true)
+            }
+            Object::Native(n) => {
+                let (func, receiver) = (n.func, n.receiver);
+                let args: Vec<Value> = self.stack[at + 1..].to_vec();
+                let result = func(self, receiver, &args)?;
+                self.stack.truncate(at);
+                self.stack.push(result);
+                Ok(false)
+            }
+            Object::Bound(b) => {
+                let (receiver, method) = (b.receiver, b.method);
+                self.stack[at] = receiver;
+                self.call_method(method, at, argc)
+            }
+            Object::Class(_) => self.construct(r, at, argc),
+            _ => Err(self.not_callable(callee)),
+        }
+    }
+
+    /// Calls a method value with the receiver already in slot `at`.
+    pub(crate) fn call_method(
+        &mut self,
+        method: Value,
+        at: usize,
+        argc: usize,
+    ) -> Result<bool, Exc> {
+        let Value::Obj(m) = method else {
+            return Err(self.not_callable(method));
+        };
+        match self.heap.get(m) {
+            Object::Closure(c) => {
+                let proto = c.proto;
+                self.enter_closure(m, proto, at, argc, OnReturn::Keep)?;
+                Ok(true)
+            }
+            Object::Native(n) => {
+                let func = n.func;
+                let receiver = self.stack[at];
+                let args: Vec<Value> = self.stack[at + 1..].to_vec();
+                let result = func(self, receiver, &args)?;
+                self.stack.truncate(at);
+                self.stack.push(result);
+                Ok(false)
+            }
+            _ => {
+                // A field holding a function: call it without the receiver.
+                self.stack[at] = method;
+                self.call_value_at(method, at, argc)
+            }
+        }
+    }
+
+    /// Pushes a frame for a closure call, checking arity, filling missing
+    /// defaulted parameters with the absent marker and packing rest
+    /// arguments.
+    pub(crate) fn enter_closure(
+        &mut self,
+        closure: ObjRef,
+        proto: u32,
+        at: usize,
+        argc: usize,
+        on_return: OnReturn,
+    ) -> Result<(), Exc> {
+        let p = &self.protos[proto as usize];
+        let (min, max) = (p.min_args(), p.max_args());
+        let n_params = usize::from(p.n_params);
+        let has_rest = p.has_rest;
+        let n_locals = usize::from(p.n_locals);
+        if argc < min || max.is_some_and(|m| argc > m) {
+            let name = p.display.clone();
+            return Err(self.type_error(arity_message(&name, min, max, argc)));
+        }
+        if has_rest {
+            let fixed = n_params - 1;
+            let extra: Vec<Value> = if argc > fixed {
+                self.stack.drain(at + 1 + fixed..).collect()
+            } else {
+                Vec::new()
+            };
+            let absent = Value::Obj(self.absent);
+            while self.stack.len() < at + 1 + fixed {
+                self.stack.push(absent);
+            }
+            let list = self.heap.alloc(Object::List(extra));
+            self.stack.push(Value::Obj(list));
+        } else {
+            let absent = Value::Obj(self.absent);
+            for _ in argc..n_params {
+                self.stack.push(absent);
+            }
+        }
+        self.stack
+            .resize(at + n_locals.max(1 + n_params), Value::Nil);
+        self.push_frame(Frame {
+            closure,
+            proto,
+            ip: 0,
+            base: at,
+            on_return,
+            boundary: false,
+        })
+    }
+
+    /// Calling a class: a new instance, its field initializers (base class
+    /// first), then `init`.
+    fn construct(&mut self, class: ObjRef, at: usize, argc: usize) -> Result<bool, Exc> {
+        let (n_fields, init, inits, builtin) = match self.heap.get(class) {
+            Object::Class(c) => (
+                c.fields.len(),
+                c.methods.get(&self.sym_init).copied(),
+                c.field_inits.clone(),
+                c.builtin,
+            ),
+            _ => return Err(self.not_callable(Value::Obj(class))),
+        };
+        if let Some(b) = builtin {
+            if b != crate::object::Builtin::Object && b != crate::object::Builtin::Error {
+                return crate::runtime::prelude::construct_builtin(self, class, at, argc);
+            }
+        }
+        let instance = self.heap.alloc(Object::Instance(Instance {
+            class,
+            fields: vec![Value::Nil; n_fields].into_boxed_slice(),
+        }));
+        self.stack[at] = Value::Obj(instance);
+        let mut pushed = false;
+        match init {
+            Some(Value::Obj(m)) if matches!(self.heap.get(m), Object::Closure(_)) => {
+                let proto = match self.heap.get(m) {
+                    Object::Closure(c) => c.proto,
+                    _ => 0,
+                };
+                self.enter_closure(m, proto, at, argc, OnReturn::Receiver)?;
+                pushed = true;
+            }
+            Some(native) => {
+                self.call_method(native, at, argc)?;
+                // A native init's result is dropped: the instance stays.
+                self.stack.truncate(at);
+                self.stack.push(Value::Obj(instance));
+            }
+            None => {
+                if argc > 0 {
+                    let name = format!("{}.init", self.class_name(class));
+                    return Err(self.type_error(arity_message(&name, 0, Some(0), argc)));
+                }
+                self.stack.truncate(at + 1);
+            }
+        }
+        // Field initializers run first: push them above, last one first.
+        for init in inits.iter().rev() {
+            let Value::Obj(f) = *init else { continue };
+            let proto = match self.heap.get(f) {
+                Object::Closure(c) => c.proto,
+                _ => continue,
+            };
+            let slot = self.stack.len();
+            self.stack.push(Value::Obj(instance));
+            self.enter_closure(f, proto, slot, 0, OnReturn::Discard)?;
+            pushed = true;
+        }
+        Ok(pushed)
+    }
+
+    /// `INVOKE name argc`.
+    pub(crate) fn invoke_at(
+        &mut self,
+        name: Sym,
+        argc: usize,
+        proto: u32,
+        cache: u32,
+    ) -> Result<bool, Exc> {
+        let at = self.stack.len() - argc - 1;
+        let receiver = self.stack[at];
+        if let Value::Obj(r) = receiver {
+            if let Object::Instance(inst) = self.heap.get(r) {
+                let class = inst.class;
+                let entry = self.caches[proto as usize][cache as usize];
+                if let CacheEntry::Method { class: c, method } = entry {
+                    if c == class {
+                        if self.collect_stats {
+                            self.stats.cache_hits[0] += 1;
+                        }
+                        return self.call_method(method, at, argc);
+                    }
+                }
+                if self.collect_stats {
+                    self.stats.cache_misses[0] += 1;
+                }
+                if let Some(method) = self.find_method(class, name) {
+                    self.caches[proto as usize][cache as usize] =
+                        CacheEntry::Method { class, method };
+                    return self.call_method(method, at, argc);
+                }
+            }
+        }
+        let callee = self.get_member(receiver, name, true)?;
+        match callee {
+            super::members::Member::Method(m) => self.call_method(m, at, argc),
+            super::members::Member::Value(v) => {
+                self.stack[at] = v;
+                self.call_value_at(v, at, argc)
+            }
+        }
+    }
+
+    pub(crate) fn find_method(&self, class: ObjRef, name: Sym) -> Option<Value> {
+        match self.heap.get(class) {
+            Object::Class(c) => c.methods.get(&name).copied(),
+            _ => None,
+        }
+    }
+
+    /// The class that `super` starts from: the superclass of the running
+    /// closure's home class.
+    fn super_class(&mut self, closure: ObjRef) -> Result<ObjRef, Exc> {
+        let home = match self.heap.get(closure) {
+            Object::Closure(c) => c.home,
+            _ => None,
+        };
+        let sup = home.and_then(|h| match self.heap.get(h) {
+            Object::Class(c) => c.superclass,
+            _ => None,
+        });
+        sup.ok_or_else(|| self.type_error("`super` used outside a class with a superclass".into()))
+    }
+
+    pub(crate) fn super_invoke_at(
+        &mut self,
+        closure: ObjRef,
+        name: Sym,
+        argc: usize,
+    ) -> Result<bool, Exc> {
+        let at = self.stack.len() - argc - 1;
+        let sup = self.super_class(closure)?;
+        match self.find_method(sup, name) {
+            Some(m) => self.call_method(m, at, argc),
+            None => {
+                let msg = format!(
+                    "{} has no method '{}'",
+                    self.class_name(sup),
+                    self.symbols.name(name)
+                );
+                Err(self.error_of("AttributeError", msg))
+            }
+        }
+    }
+
+    pub(crate) fn get_super(
+        &mut self,
+        closure: ObjRef,
+        this: Value,
+        name: Sym,
+    ) -> Result<Value, Exc> {
+        let sup = self.super_class(closure)?;
+        match self.find_method(sup, name) {
+            Some(method) => Ok(Value::Obj(self.heap.alloc(Object::Bound(BoundObj {
+                receiver: this,
+                method,
+            })))),
+            None => {
+                let msg = format!(
+                    "{} has no method '{}'",
+                    self.class_name(sup),
+                    self.symbols.name(name)
+                );
+                Err(self.error_of("AttributeError", msg))
+            }
+        }
+    }
+
+    /// `CLOSURE f`: captures cells from the current frame or closure.
+    pub(crate) fn make_closure(
+        &mut self,
+        module: usize,
+        func: u32,
+        current: ObjRef,
+        base: usize,
+    ) -> Result<Value, Exc> {
+        let proto = self.modules[module].protos[func as usize];
+        let descs = self.protos[proto as usize].upvalues.clone();
+        let mut upvalues = Vec::with_capacity(descs.len());
+        for d in descs {
+            let cell = match d {
+                Upvalue::Local(n) => {
+                    let slot = self.stack[base + n as usize];
+                    match slot {
+                        Value::Obj(r) if matches!(self.heap.get(r), Object::Cell(_)) => r,
+                        other => self.heap.alloc(Object::Cell(other)),
+                    }
+                }
+                Upvalue::Outer(n) => self.upvalue(current, n),
+            };
+            upvalues.push(cell);
+        }
+        let home = match self.heap.get(current) {
+            Object::Closure(c) => c.home,
+            _ => None,
+        };
+        let c = self.heap.alloc(Object::Closure(ClosureObj {
+            proto,
+            upvalues: upvalues.into_boxed_slice(),
+            home,
+        }));
+        Ok(Value::Obj(c))
+    }
+
+    /// `CLASS c n`: builds the class from its declaration and the closures
+    /// (and dynamic superclass) on the stack.
+    pub(crate) fn make_class(
+        &mut self,
+        module: usize,
+        index: usize,
+        n: usize,
+    ) -> Result<Value, Exc> {
+        let at = self.stack.len() - n;
+        let popped: Vec<Value> = self.stack.drain(at..).collect();
+        let desc = &self.modules[module].classes[index];
+        let name = desc.name.clone();
+        let superclass_kind = desc.superclass;
+        let own_fields = desc.fields.clone();
+        let static_fields = desc.static_fields.clone();
+        let methods = desc.methods.clone();
+        let has_field_init = desc.field_init.is_some();
+        let mut values = popped.into_iter();
+        let superclass = match superclass_kind {
+            Superclass::Object => self.class("Object"),
+            Superclass::Builtin(b) => match self.builtins.get(b as usize) {
+                Some(Value::Obj(c)) => *c,
+                _ => self.class("Object"),
+            },
+            Superclass::Class(_) | Superclass::Dynamic => {
+                let v = values.next().unwrap_or(Value::Nil);
+                self.check_superclass(v, &name)?
+            }
+        };
+        let (mut fields, mut field_methods, mut field_inits, builtin) =
+            match self.heap.get(superclass) {
+                Object::Class(s) => (
+                    s.fields.clone(),
+                    s.methods.clone(),
+                    s.field_inits.clone(),
+                    s.builtin,
+                ),
+                _ => (Vec::new(), HashMap::new(), Vec::new(), None),
+            };
+        for f in own_fields {
+            if fields.contains(&f) {
+                let msg = format!(
+                    "field '{}' of class {} is already declared by a superclass",
+                    self.symbols.name(f),
+                    name
+                );
+                return Err(self.type_error(msg));
+            }
+            fields.push(f);
+        }
+        let field_index = fields
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i as u16))
+            .collect();
+        let mut statics = HashMap::new();
+        for s in static_fields {
+            statics.insert(s, Value::Nil);
+        }
+        let class_ref = self.heap.alloc(Object::Class(Box::new(ClassObj {
+            name: name.clone(),
+            superclass: Some(superclass),
+            fields,
+            field_index,
+            methods: HashMap::new(),
+            statics: HashMap::new(),
+            field_inits: Vec::new(),
+            builtin: builtin.filter(|b| *b == crate::object::Builtin::Error),
+            module: self.modules[module].object,
+        })));
+        for (sym, _func, is_static) in methods {
+            let closure = values.next().unwrap_or(Value::Nil);
+            self.set_home(closure, class_ref);
+            if is_static {
+                statics.insert(sym, closure);
+            } else {
+                field_methods.insert(sym, closure);
+            }
+        }
+        if has_field_init {
+            let closure = values.next().unwrap_or(Value::Nil);
+            self.set_home(closure, class_ref);
+            field_inits.push(closure);
+        }
+        if let Object::Class(c) = self.heap.get_mut(class_ref) {
+            c.methods = field_methods;
+            c.statics = statics;
+            c.field_inits = field_inits;
+        }
+        Ok(Value::Obj(class_ref))
+    }
+
+    fn set_home(&mut self, closure: Value, class: ObjRef) {
+        if let Value::Obj(r) = closure {
+            if let Object::Closure(c) = self.heap.get_mut(r) {
+                c.home = Some(class);
+            }
+        }
+    }
+
+    fn check_superclass(&mut self, v: Value, name: &str) -> Result<ObjRef, Exc> {
+        if let Value::Obj(r) = v {
+            if let Object::Class(c) = self.heap.get(r) {
+                let ok = match c.builtin {
+                    None => true,
+                    Some(b) => matches!(
+                        b,
+                        crate::object::Builtin::Object | crate::object::Builtin::Error
+                    ),
+                };
+                if ok {
+                    return Ok(r);
+                }
+                let msg = format!("class {name} cannot inherit from built-in class {}", c.name);
+                return Err(self.type_error(msg));
+            }
+        }
+        let msg = format!(
+            "class {name} must inherit from a class, not {}",
+            self.class_name_of(v)
+        );
+        Err(self.type_error(msg))
+    }
+
+    /// Unwinds to the innermost handler covering the failing instruction, or
+    /// returns the error when it escapes the frame at depth `stop`.
+    pub(crate) fn unwind(&mut self, error: Value, stop: usize) -> Result<(), Exc> {
+        loop {
+            let Some(frame) = self.frames.last().copied() else {
+                return Err(Exc::Error(error));
+            };
+            let failing = frame.ip.saturating_sub(1) as u32;
+            let proto = &self.protos[frame.proto as usize];
+            let handler = proto
+                .handlers
+                .iter()
+                .find(|(start, end, _, _)| *start <= failing && failing < *end)
+                .copied();
+            if let Some((_, _, target, depth)) = handler {
+                let height = frame.base + usize::from(proto.n_locals) + usize::from(depth);
+                self.stack.truncate(height);
+                self.stack.push(error);
+                if let Some(f) = self.frames.last_mut() {
+                    f.ip = target as usize;
+                }
+                return Ok(());
+            }
+            let done = self.frames.pop().expect("frame");
+            self.stack.truncate(done.base);
+            if done.boundary || self.frames.len() < stop || self.frames.is_empty() {
+                return Err(Exc::Error(error));
+            }
+        }
+    }
+}
+
+impl Vm {
+    /// Calls `f(args)` from native code and runs it to completion in a
+    /// nested dispatch loop.
+    pub fn call_function(&mut self, f: Value, args: &[Value]) -> Result<Value, Exc> {
+        let at = self.stack.len();
+        self.stack.push(f);
+        self.stack.extend_from_slice(args);
+        self.finish_reentry(at, |vm| vm.call_value_at(f, at, args.len()))
+    }
+
+    /// Calls a method value with `receiver` in slot 0, from native code.
+    pub fn call_method_value(
+        &mut self,
+        method: Value,
+        receiver: Value,
+        args: &[Value],
+    ) -> Result<Value, Exc> {
+        let at = self.stack.len();
+        self.stack.push(receiver);
+        self.stack.extend_from_slice(args);
+        self.finish_reentry(at, |vm| vm.call_method(method, at, args.len()))
+    }
+
+    fn finish_reentry(
+        &mut self,
+        at: usize,
+        start: impl FnOnce(&mut Vm) -> Result<bool, Exc>,
+    ) -> Result<Value, Exc> {
+        if self.native_depth >= super::MAX_NATIVE_DEPTH {
+            self.stack.truncate(at);
+            return Err(self.error_of(
+                "StackOverflowError",
+                "native calls nested too deeply".to_string(),
+            ));
+        }
+        let depth = self.frames.len();
+        let pushed = match start(self) {
+            Ok(p) => p,
+            Err(e) => {
+                self.stack.truncate(at);
+                return Err(e);
+            }
+        };
+        if !pushed {
+            let v = self.stack.pop().unwrap_or(Value::Nil);
+            self.stack.truncate(at);
+            return Ok(v);
+        }
+        // Frames above `depth` belong to this call; the lowest one ends the
+        // nested loop when it returns.
+        if let Some(f) = self.frames.get_mut(depth) {
+            f.boundary = true;
+        }
+        self.native_depth += 1;
+        let result = self.execute(depth + 1);
+        self.native_depth -= 1;
+        match result {
+            Ok(v) => {
+                self.stack.truncate(at);
+                Ok(v)
+            }
+            Err(e) => {
+                self.frames.truncate(depth);
+                self.stack.truncate(at);
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Linking: a verified class file becomes a [`Module`] of translated
+//! [`Proto`]s. Translation decodes each instruction once into an [`Instr`],
+//! turns byte offsets into instruction indexes, interns names, and gives
+//! every by-name lookup site its own inline-cache slot.
+
+use crate::classfile::{self, ClassFile, Constant, FunctionKind, ImportKind, Superclass};
+use crate::isa::{read_operand, Op};
+use crate::symbol::{Sym, Symbols};
+use crate::value::{ObjRef, Value};
+
+use super::instr::Instr;
+
+/// A translated function.
+#[derive(Debug)]
+pub struct Proto {
+    pub name: Box<str>,
+    /// How tracebacks name it (`Point.norm`, `main`, `<module geo>`).
+    pub display: String,
+    pub module: u32,
+    pub kind: FunctionKind,
+    pub n_params: u8,
+    pub n_defaults: u8,
+    pub has_rest: bool,
+    pub n_locals: u16,
+    pub max_stack: u16,
+    pub upvalues: Vec<classfile::Upvalue>,
+    pub code: Vec<Instr>,
+    /// Handlers in instruction indexes: start, end, target, depth.
+    pub handlers: Vec<(u32, u32, u32, u16)>,
+    /// The source line of each instruction.
+    pub lines: Vec<u32>,
+    pub n_caches: u32,
+}
+
+impl Proto {
+    /// The fewest arguments a call must pass.
+    pub fn min_args(&self) -> usize {
+        usize::from(self.n_params) - usize::from(self.n_defaults) - usize::from(self.has_rest)
+    }
+
+    /// The most arguments a call may pass, if bounded.
+    pub fn max_args(&self) -> Option<usize> {
+        (!self.has_rest).then_some(usize::from(self.n_params))
+    }
+}
+
+/// A class declaration with its names interned.
+#[derive(Debug)]
+pub struct ClassDesc {
+    pub name: Box<str>,
+    pub superclass: Superclass,
+    pub fields: Vec<Sym>,
+    pub static_fields: Vec<Sym>,
+    pub methods: Vec<(Sym, u32, bool)>,
+    pub field_init: Option<u32>,
+}
+
+/// How far a module's top-level code has run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModuleState {
+    NotRun,
+    Running,
+    Done,
+}
+
+#[derive(Debug)]
+pub struct Import {
+    pub kind: ImportKind,
+    pub spec: Box<str>,
+    /// Filled on first execution of the `IMPORT`.
+    pub resolved: Option<ObjRef>,
+}
+
+/// A linked module.
+#[derive(Debug)]
+pub struct Module {
+    pub name: Box<str>,
+    pub source: Box<str>,
+    /// Directory relative imports are resolved against.
+    pub dir: Option<std::path::PathBuf>,
+    pub constants: Vec<Value>,
+    pub globals: Vec<Value>,
+    pub global_names: Vec<Sym>,
+    pub classes: Vec<ClassDesc>,
+    pub imports: Vec<Import>,
+    /// Prototype index of function `i` of the class file.
+    pub protos: Vec<u32>,
+    pub main: u32,
+    pub state: ModuleState,
+    pub object: Option<ObjRef>,
+    pub is_main: bool,
+}
+
+/// Translates one function's code.
+pub fn translate(
+    f: &classfile::Function,
+    cf: &ClassFile,
+    symbols: &mut Symbols,
+    module: u32,
+    display: String,
+) -> Proto {
+    let code = &f.code;
+    // Instruction index at each instruction start; u32::MAX elsewhere.
+    let mut index_of = vec![u32::MAX; code.len() + 1];
+    let mut starts = Vec::new();
+    let mut pc = 0;
+    while pc < code.len() {
+        let Some(op) = Op::from_byte(code[pc]) else {
+            break;
+        };
+        index_of[pc] = starts.len() as u32;
+        starts.push(pc);
+        pc += op.len();
+    }
+    index_of[code.len().min(pc)] = starts.len() as u32;
+    let target = |t: u32| index_of.get(t as usize).copied().unwrap_or(0);
+    let mut caches = 0;
+    let mut cache = || {
+        caches += 1;
+        caches - 1
+    };
+    let mut out = Vec::with_capacity(starts.len());
+    for &pc in &starts {
+        let op = Op::from_byte(code[pc]).unwrap_or(Op::Nop);
+        let mut at = pc + 1;
+        let mut ops = [0u32; 2];
+        for (i, &kind) in op.operands().iter().enumerate() {
+            ops[i] = read_operand(code, at, kind).unwrap_or(0);
+            at += kind.width();
+        }
+        let [a, b] = ops;
+        let name = |symbols: &mut Symbols, k: u32| match cf.constants.get(k as usize) {
+            Some(Constant::Str(s)) => symbols.intern(s),
+            _ => symbols.intern("?"),
+        };
+        let u = |v: u32| v as u16;
+        out.push(match op {
+            Op::Nop => Instr::Nop,
+            Op::Const => Instr::Const(u(a)),
+            Op::Int => Instr::Int(i64::from(a as u16 as i16)),
+            Op::Nil => Instr::Nil,
+            Op::True => Instr::True,
+            Op::False => Instr::False,
+            Op::Pop => Instr::Pop,
+            Op::Dup => Instr::Dup,
+            Op::Dup2 => Instr::Dup2,
+            Op::Swap => Instr::Swap,
+            Op::LoadLocal => Instr::LoadLocal(u(a)),
+            Op::StoreLocal => Instr::StoreLocal(u(a)),
+            Op::LoadUpval => Instr::LoadUpval(u(a)),
+            Op::StoreUpval => Instr::StoreUpval(u(a)),
+            Op::LoadGlobal => Instr::LoadGlobal(u(a)),
+            Op::StoreGlobal => Instr::StoreGlobal(u(a)),
+            Op::LoadBuiltin => Instr::LoadBuiltin(u(a)),
+            Op::NewCell => Instr::NewCell(u(a)),
+            Op::LoadCell => Instr::LoadCell(u(a)),
+            Op::StoreCell => Instr::StoreCell(u(a)),
+            Op::Import => Instr::Import(u(a)),
+            Op::GetField => Instr::GetField(name(symbols, a), cache()),
+            Op::SetField => Instr::SetField(name(symbols, a), cache()),
+            Op::GetIndex => Instr::GetIndex,
+            Op::SetIndex => Instr::SetIndex,
+            Op::GetSuper => Instr::GetSuper(name(symbols, a)),
+            Op::Add => Instr::Add,
+            Op::Sub => Instr::Sub,
+            Op::Mul => Instr::Mul,
+            Op::Div => Instr::Div,
+            Op::Mod => Instr::Mod,
+            Op::Pow => Instr::Pow,
+            Op::BitAnd => Instr::BitAnd,
+            Op::BitOr => Instr::BitOr,
+            Op::BitXor => Instr::BitXor,
+            Op::Shl => Instr::Shl,
+            Op::Shr => Instr::Shr,
+            Op::Neg => Instr::Neg,
+            Op::BitNot => Instr::BitNot,
+            Op::Not => Instr::Not,
+            Op::Eq => Instr::Eq,
+            Op::Ne => Instr::Ne,
+            Op::Lt => Instr::Lt,
+            Op::Le => Instr::Le,
+            Op::Gt => Instr::Gt,
+            Op::Ge => Instr::Ge,
+            Op::Is => Instr::Is,
+            Op::Range => Instr::Range,
+            Op::RangeIncl => Instr::RangeIncl,
+            Op::Jump => Instr::Jump(target(a)),
+            Op::JumpIfFalse => Instr::JumpIfFalse(target(a)),
+            Op::JumpIfTrue => Instr::JumpIfTrue(target(a)),
+            Op::AndJump => Instr::AndJump(target(a)),
+            Op::OrJump => Instr::OrJump(target(a)),
+            Op::JumpIfArg => Instr::JumpIfArg(u(a), target(b)),
+            Op::Iter => Instr::Iter,
+            Op::ForNext => Instr::ForNext(u(a), target(b)),
+            Op::ForNext2 => Instr::ForNext2(u(a), target(b)),
+            Op::Call => Instr::Call(a as u8),
+            Op::Invoke => Instr::Invoke(name(symbols, a), b as u8, cache()),
+            Op::SuperInvoke => Instr::SuperInvoke(name(symbols, a), b as u8),
+            Op::Return => Instr::Return,
+            Op::Throw => Instr::Throw,
+            Op::Closure => Instr::Closure(a),
+            Op::Class => Instr::Class(u(a), u(b)),
+            Op::List => Instr::List(u(a)),
+            Op::Map => Instr::Map(u(a)),
+            Op::Str => Instr::Str(u(a)),
+        });
+    }
+    let lines = line_per_instruction(f, &starts);
+    let handlers = f
+        .handlers
+        .iter()
+        .map(|h| (target(h.start), target(h.end), target(h.handler), h.depth))
+        .collect();
+    Proto {
+        name: cf.str_const(f.name).unwrap_or("?").into(),
+        display,
+        module,
+        kind: f.kind,
+        n_params: f.n_params,
+        n_defaults: f.n_defaults,
+        has_rest: f.has_rest,
+        n_locals: f.n_locals,
+        max_stack: f.max_stack,
+        upvalues: f.upvalues.clone(),
+        code: out,
+        handlers,
+        lines,
+        n_caches: caches,
+    }
+}
+
+fn line_per_instruction(f: &classfile::Function, starts: &[usize]) -> Vec<u32> {
+    let mut lines = Vec::with_capacity(starts.len());
+    let mut entry = 0;
+    let mut line = f.lines.first().map_or(0, |l| l.1);
+    for &pc in starts {
+        while entry < f.lines.len() && f.lines[entry].0 as usize <= pc {
+            line = f.lines[entry].1;
+            entry += 1;
+        }
+        lines.push(line);
+    }
+    lines
+}

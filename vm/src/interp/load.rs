@@ -1,0 +1,321 @@
+//! Loading and running modules: linking verified class files, running a
+//! main module, and `IMPORT` (standard modules, and relative paths through
+//! the host's module loader).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::call::CacheEntry;
+use super::fiber::{Frame, OnReturn};
+use super::link::{translate, ClassDesc, Import, Module, ModuleState};
+use super::{Exc, Vm};
+use crate::classfile::{ClassFile, Constant, FunctionKind, ImportKind};
+use crate::object::{ClosureObj, ModuleObj, Object};
+use crate::value::Value;
+
+/// Finds, compiles or reads, and verifies the module a relative import
+/// names. `path` has no extension; the loader decides between source and
+/// class file. The command line installs one that uses the compiler.
+pub type Loader = Box<dyn FnMut(&Path) -> Result<ClassFile, String> + Send>;
+
+/// An error that escaped the program.
+#[derive(Clone, Debug)]
+pub struct Uncaught {
+    pub class: String,
+    pub message: String,
+    pub traceback: String,
+}
+
+impl std::fmt::Display for Uncaught {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.message.is_empty() {
+            write!(f, "error: {}", self.class)?;
+        } else {
+            write!(f, "error: {}: {}", self.class, self.message)?;
+        }
+        if !self.traceback.is_empty() {
+            write!(f, "\n{}", self.traceback)?;
+        }
+        Ok(())
+    }
+}
+
+impl Vm {
+    /// Links a verified class file as a new module and returns its index.
+    pub fn link(&mut self, cf: &ClassFile, dir: Option<PathBuf>, is_main: bool) -> usize {
+        let index = self.modules.len();
+        let name: Box<str> = cf.str_const(cf.name).unwrap_or("?").into();
+        let constants = cf
+            .constants
+            .iter()
+            .map(|c| match c {
+                Constant::Int(i) => Value::Int(*i),
+                Constant::Float(f) => Value::Float(*f),
+                Constant::Str(s) => self.str_value(s.as_str()),
+            })
+            .collect();
+        let mut method_names: HashMap<u16, String> = HashMap::new();
+        for c in &cf.classes {
+            let class = cf.str_const(c.name).unwrap_or("?");
+            for m in &c.methods {
+                let sel = cf.str_const(m.name).unwrap_or("?");
+                method_names.insert(m.func, format!("{class}.{sel}"));
+            }
+            if let Some(f) = c.field_init {
+                method_names.insert(f, format!("{class}.<fields>"));
+            }
+        }
+        let mut protos = Vec::with_capacity(cf.functions.len());
+        for (i, f) in cf.functions.iter().enumerate() {
+            let display = if i == cf.main as usize {
+                if is_main {
+                    "main".to_string()
+                } else {
+                    format!("<module {name}>")
+                }
+            } else if let Some(d) = method_names.get(&(i as u16)) {
+                d.clone()
+            } else {
+                cf.str_const(f.name).unwrap_or("?").to_string()
+            };
+            let proto = translate(f, cf, &mut self.symbols, index as u32, display);
+            let caches = vec![CacheEntry::Empty; proto.n_caches as usize];
+            self.code.push(Arc::from(proto.code.clone()));
+            self.caches.push(caches);
+            protos.push(self.protos.len() as u32);
+            self.protos.push(proto);
+        }
+        let classes = cf
+            .classes
+            .iter()
+            .map(|c| ClassDesc {
+                name: cf.str_const(c.name).unwrap_or("?").into(),
+                superclass: c.superclass,
+                fields: c
+                    .fields
+                    .iter()
+                    .map(|k| self.symbols.intern(cf.str_const(*k).unwrap_or("?")))
+                    .collect(),
+                static_fields: c
+                    .static_fields
+                    .iter()
+                    .map(|k| self.symbols.intern(cf.str_const(*k).unwrap_or("?")))
+                    .collect(),
+                methods: c
+                    .methods
+                    .iter()
+                    .map(|m| {
+                        (
+                            self.symbols.intern(cf.str_const(m.name).unwrap_or("?")),
+                            u32::from(m.func),
+                            m.is_static,
+                        )
+                    })
+                    .collect(),
+                field_init: c.field_init.map(u32::from),
+            })
+            .collect();
+        let global_names = cf
+            .globals
+            .iter()
+            .map(|g| self.symbols.intern(cf.str_const(*g).unwrap_or("?")))
+            .collect();
+        let imports = cf
+            .imports
+            .iter()
+            .map(|i| Import {
+                kind: i.kind,
+                spec: cf.str_const(i.spec).unwrap_or("?").into(),
+                resolved: None,
+            })
+            .collect();
+        let object = self.heap.alloc(Object::Module(Box::new(ModuleObj {
+            name: name.clone(),
+            index: index as u32,
+            members: HashMap::new(),
+        })));
+        self.modules.push(Module {
+            name,
+            source: cf.str_const(cf.source).unwrap_or("?").into(),
+            dir,
+            constants,
+            globals: vec![Value::Nil; cf.globals.len()],
+            global_names,
+            classes,
+            imports,
+            protos,
+            main: u32::from(cf.main),
+            state: ModuleState::NotRun,
+            object: Some(object),
+            is_main,
+        });
+        index
+    }
+
+    /// A closure over a module's top-level code.
+    fn module_closure(&mut self, m: usize) -> Value {
+        let proto = self.modules[m].protos[self.modules[m].main as usize];
+        Value::Obj(self.heap.alloc(Object::Closure(ClosureObj {
+            proto,
+            upvalues: Box::new([]),
+            home: None,
+        })))
+    }
+
+    /// Runs a linked module's top-level code to completion.
+    ///
+    /// # Errors
+    /// The error that escaped the program, with its traceback.
+    pub fn run_module(&mut self, m: usize) -> Result<(), Uncaught> {
+        self.modules[m].state = ModuleState::Running;
+        let closure = self.module_closure(m);
+        let Value::Obj(c) = closure else {
+            unreachable!("closures are objects")
+        };
+        let proto = self.modules[m].protos[self.modules[m].main as usize];
+        let n_locals = usize::from(self.protos[proto as usize].n_locals).max(1);
+        let base = self.stack.len();
+        self.stack.push(closure);
+        self.stack.resize(base + n_locals, Value::Nil);
+        let frame = Frame {
+            closure: c,
+            proto,
+            ip: 0,
+            base,
+            on_return: OnReturn::Keep,
+            boundary: true,
+        };
+        let depth = self.frames.len();
+        if let Err(Exc::Error(e)) = self.push_frame(frame) {
+            return Err(self.uncaught(e));
+        }
+        let result = self.execute(depth + 1);
+        self.modules[m].state = ModuleState::Done;
+        let _ = self.out.flush();
+        match result {
+            Ok(_) => {
+                self.stack.truncate(base);
+                Ok(())
+            }
+            Err(Exc::Error(e)) => {
+                let u = self.uncaught(e);
+                self.frames.truncate(depth);
+                self.stack.truncate(base);
+                Err(u)
+            }
+            Err(Exc::Yield(_)) => {
+                self.frames.truncate(depth);
+                self.stack.truncate(base);
+                Err(Uncaught {
+                    class: "ValueError".into(),
+                    message: "Fiber.yield() called outside a fiber".into(),
+                    traceback: String::new(),
+                })
+            }
+        }
+    }
+
+    fn uncaught(&mut self, e: Value) -> Uncaught {
+        let (class, message, traceback) = self.error_parts(e);
+        Uncaught {
+            class,
+            message,
+            traceback,
+        }
+    }
+
+    /// `IMPORT i` in module `m`: the module object, running its top-level
+    /// code on first import. `Ok(None)` is never returned today; it is the
+    /// place for a frame-pushing import.
+    pub(crate) fn import(&mut self, m: usize, i: usize) -> Result<Option<Value>, Exc> {
+        if let Some(r) = self.modules[m].imports[i].resolved {
+            return self.imported(r).map(Some);
+        }
+        let spec = self.modules[m].imports[i].spec.to_string();
+        let module = match self.modules[m].imports[i].kind {
+            ImportKind::Std => match self.native_modules.get(spec.as_str()) {
+                Some(r) => *r,
+                None => {
+                    let msg = format!("standard module '{spec}' is not available in this VM");
+                    return Err(self.error_of("ImportError", msg));
+                }
+            },
+            ImportKind::Path => self.load_path(m, &spec)?,
+        };
+        self.modules[m].imports[i].resolved = Some(module);
+        self.imported(module).map(Some)
+    }
+
+    /// Runs an imported module's top level if it has not run; reports
+    /// cycles.
+    fn imported(&mut self, r: crate::value::ObjRef) -> Result<Value, Exc> {
+        let index = match self.heap.get(r) {
+            Object::Module(m) => m.index as usize,
+            _ => return Ok(Value::Obj(r)),
+        };
+        if index >= self.modules.len() {
+            return Ok(Value::Obj(r));
+        }
+        match self.modules[index].state {
+            ModuleState::Done => Ok(Value::Obj(r)),
+            ModuleState::Running => {
+                let running: Vec<String> = self
+                    .modules
+                    .iter()
+                    .filter(|m| m.state == ModuleState::Running)
+                    .map(|m| m.name.to_string())
+                    .collect();
+                let msg = format!(
+                    "import cycle: {} -> {}",
+                    running.join(" -> "),
+                    self.modules[index].name
+                );
+                Err(self.error_of("ImportError", msg))
+            }
+            ModuleState::NotRun => {
+                self.modules[index].state = ModuleState::Running;
+                let closure = self.module_closure(index);
+                let result = self.call_function(closure, &[]);
+                self.modules[index].state = ModuleState::Done;
+                result.map(|_| Value::Obj(r))
+            }
+        }
+    }
+
+    fn load_path(&mut self, m: usize, spec: &str) -> Result<crate::value::ObjRef, Exc> {
+        let dir = self.modules[m].dir.clone().unwrap_or_default();
+        let path = dir.join(spec);
+        let canonical = std::fs::canonicalize(path.with_extension("cairn"))
+            .or_else(|_| std::fs::canonicalize(path.with_extension("cairnc")))
+            .unwrap_or_else(|_| path.clone());
+        if let Some(existing) = self.loaded_paths.get(&canonical) {
+            return Ok(*existing);
+        }
+        let Some(loader) = self.loader.as_mut() else {
+            let msg = format!("cannot import '{spec}': this VM has no module loader");
+            return Err(self.error_of("ImportError", msg));
+        };
+        let cf = match loader(&path) {
+            Ok(cf) => cf,
+            Err(e) => {
+                return Err(self.error_of("ImportError", format!("cannot import '{spec}': {e}")))
+            }
+        };
+        let module_dir = path.parent().map(Path::to_path_buf);
+        let index = self.link(&cf, module_dir, false);
+        let object = self.modules[index]
+            .object
+            .expect("linked modules have objects");
+        self.loaded_paths.insert(canonical, object);
+        Ok(object)
+    }
+
+    /// Whether a prototype is a method (has a receiver in slot 0).
+    pub fn proto_is_method(&self, proto: u32) -> bool {
+        !matches!(
+            self.protos[proto as usize].kind,
+            FunctionKind::Function | FunctionKind::Module
+        )
+    }
+}

@@ -1,0 +1,286 @@
+//! List methods.
+
+use super::prelude::{arity, int_arg, method};
+use crate::interp::{Exc, Vm};
+use crate::object::Object;
+use crate::value::{ObjRef, Value};
+
+pub fn install(vm: &mut Vm) {
+    method(vm, "List", "len", len);
+    method(vm, "List", "push", push);
+    method(vm, "List", "pop", pop);
+    method(vm, "List", "insert", insert);
+    method(vm, "List", "remove_at", remove_at);
+    method(vm, "List", "contains", contains);
+    method(vm, "List", "index_of", index_of);
+    method(vm, "List", "slice", slice);
+    method(vm, "List", "reverse", reverse);
+    method(vm, "List", "sort", sort);
+    method(vm, "List", "sort_by", sort_by);
+    method(vm, "List", "map", map);
+    method(vm, "List", "filter", filter);
+    method(vm, "List", "reduce", reduce);
+    method(vm, "List", "join", join);
+    method(vm, "List", "clear", clear);
+    method(vm, "List", "copy", copy);
+}
+
+fn list_ref(r: Value) -> ObjRef {
+    match r {
+        Value::Obj(o) => o,
+        _ => ObjRef(0),
+    }
+}
+
+fn items(vm: &Vm, r: Value) -> Vec<Value> {
+    match vm.heap.get(list_ref(r)) {
+        Object::List(items) => items.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn with_list<T>(vm: &mut Vm, r: Value, f: impl FnOnce(&mut Vec<Value>) -> T) -> Option<T> {
+    match vm.heap.get_mut(list_ref(r)) {
+        Object::List(items) => Some(f(items)),
+        _ => None,
+    }
+}
+
+fn new_list(vm: &mut Vm, items: Vec<Value>) -> Value {
+    Value::Obj(vm.heap.alloc(Object::List(items)))
+}
+
+pub fn slice_list(vm: &mut Vm, obj: Value, a: usize, b: usize) -> Result<Value, Exc> {
+    let piece = items(vm, obj)[a..b].to_vec();
+    Ok(new_list(vm, piece))
+}
+
+fn len(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.len", args, 0, 0)?;
+    Ok(Value::Int(with_list(vm, r, |l| l.len()).unwrap_or(0) as i64))
+}
+
+fn push(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.push", args, 1, 1)?;
+    with_list(vm, r, |l| l.push(args[0]));
+    Ok(Value::Nil)
+}
+
+fn pop(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.pop", args, 0, 0)?;
+    match with_list(vm, r, |l| l.pop()).flatten() {
+        Some(v) => Ok(v),
+        None => Err(vm.error_of("IndexError", "pop from empty list".into())),
+    }
+}
+
+fn insert(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.insert", args, 2, 2)?;
+    let i = int_arg(vm, "List.insert", args[0])?;
+    let len = with_list(vm, r, |l| l.len()).unwrap_or(0) as i64;
+    let at = if i < 0 { i + len } else { i };
+    if at < 0 || at > len {
+        return Err(vm.error_of(
+            "IndexError",
+            format!("insert index {i} out of range for length {len}"),
+        ));
+    }
+    with_list(vm, r, |l| l.insert(at as usize, args[1]));
+    Ok(Value::Nil)
+}
+
+fn remove_at(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.remove_at", args, 1, 1)?;
+    let i = int_arg(vm, "List.remove_at", args[0])?;
+    let len = with_list(vm, r, |l| l.len()).unwrap_or(0) as i64;
+    let at = if i < 0 { i + len } else { i };
+    if at < 0 || at >= len {
+        return Err(vm.error_of(
+            "IndexError",
+            format!("list index {i} out of range for length {len}"),
+        ));
+    }
+    Ok(with_list(vm, r, |l| l.remove(at as usize)).unwrap_or(Value::Nil))
+}
+
+fn position(vm: &mut Vm, r: Value, x: Value) -> Result<Option<usize>, Exc> {
+    for (i, item) in items(vm, r).into_iter().enumerate() {
+        if vm.values_equal(item, x)? {
+            return Ok(Some(i));
+        }
+    }
+    Ok(None)
+}
+
+fn contains(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.contains", args, 1, 1)?;
+    Ok(Value::Bool(position(vm, r, args[0])?.is_some()))
+}
+
+fn index_of(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.index_of", args, 1, 1)?;
+    Ok(Value::Int(
+        position(vm, r, args[0])?.map_or(-1, |i| i as i64),
+    ))
+}
+
+fn slice(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.slice", args, 2, 2)?;
+    let a = int_arg(vm, "List.slice", args[0])?;
+    let b = int_arg(vm, "List.slice", args[1])?;
+    let len = with_list(vm, r, |l| l.len()).unwrap_or(0);
+    let (a, b) = super::prelude::bounds(vm, a, b, len, "list")?;
+    slice_list(vm, r, a, b)
+}
+
+fn reverse(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.reverse", args, 0, 0)?;
+    with_list(vm, r, |l| l.reverse());
+    Ok(Value::Nil)
+}
+
+/// A stable merge sort whose comparisons may call back into Cairn (and so
+/// may fail): insertion into runs keeps it simple and stable.
+fn sort_values(vm: &mut Vm, keys: &[Value]) -> Result<Vec<usize>, Exc> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    let mut buf = order.clone();
+    let mut width = 1;
+    while width < order.len() {
+        let mut i = 0;
+        while i < order.len() {
+            let mid = (i + width).min(order.len());
+            let end = (i + 2 * width).min(order.len());
+            let (mut a, mut b, mut k) = (i, mid, i);
+            while a < mid && b < end {
+                let less = less_than(vm, keys[order[b]], keys[order[a]])?;
+                if less {
+                    buf[k] = order[b];
+                    b += 1;
+                } else {
+                    buf[k] = order[a];
+                    a += 1;
+                }
+                k += 1;
+            }
+            buf[k..k + mid - a].copy_from_slice(&order[a..mid]);
+            k += mid - a;
+            buf[k..k + end - b].copy_from_slice(&order[b..end]);
+            i = end;
+        }
+        std::mem::swap(&mut order, &mut buf);
+        width *= 2;
+    }
+    Ok(order)
+}
+
+fn less_than(vm: &mut Vm, a: Value, b: Value) -> Result<bool, Exc> {
+    Ok(super::ops::lt(vm, a, b)?.truthy())
+}
+
+fn sort(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.sort", args, 0, 0)?;
+    let values = items(vm, r);
+    let order = sort_values(vm, &values)?;
+    let sorted: Vec<Value> = order.into_iter().map(|i| values[i]).collect();
+    with_list(vm, r, |l| *l = sorted);
+    Ok(Value::Nil)
+}
+
+fn sort_by(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.sort_by", args, 1, 1)?;
+    let values = items(vm, r);
+    let mut keys = Vec::with_capacity(values.len());
+    vm.temp_roots.extend_from_slice(&values);
+    for v in &values {
+        let k = vm.call_function(args[0], &[*v]);
+        match k {
+            Ok(k) => {
+                keys.push(k);
+                vm.temp_roots.push(k);
+            }
+            Err(e) => {
+                vm.temp_roots.clear();
+                return Err(e);
+            }
+        }
+    }
+    let order = sort_values(vm, &keys);
+    vm.temp_roots.clear();
+    let sorted: Vec<Value> = order?.into_iter().map(|i| values[i]).collect();
+    with_list(vm, r, |l| *l = sorted);
+    Ok(Value::Nil)
+}
+
+fn map(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.map", args, 1, 1)?;
+    let out = new_list(vm, Vec::new());
+    vm.temp_roots.push(out);
+    for v in items(vm, r) {
+        match vm.call_function(args[0], &[v]) {
+            Ok(m) => {
+                with_list(vm, out, |l| l.push(m));
+            }
+            Err(e) => {
+                vm.temp_roots.pop();
+                return Err(e);
+            }
+        }
+    }
+    vm.temp_roots.pop();
+    Ok(out)
+}
+
+fn filter(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.filter", args, 1, 1)?;
+    let out = new_list(vm, Vec::new());
+    vm.temp_roots.push(out);
+    for v in items(vm, r) {
+        match vm.call_function(args[0], &[v]) {
+            Ok(keep) => {
+                if keep.truthy() {
+                    with_list(vm, out, |l| l.push(v));
+                }
+            }
+            Err(e) => {
+                vm.temp_roots.pop();
+                return Err(e);
+            }
+        }
+    }
+    vm.temp_roots.pop();
+    Ok(out)
+}
+
+fn reduce(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.reduce", args, 2, 2)?;
+    let mut acc = args[1];
+    for v in items(vm, r) {
+        vm.temp_roots.push(acc);
+        let next = vm.call_function(args[0], &[acc, v]);
+        vm.temp_roots.pop();
+        acc = next?;
+    }
+    Ok(acc)
+}
+
+fn join(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.join", args, 1, 1)?;
+    let sep = super::prelude::str_arg(vm, "List.join", args[0])?;
+    let mut parts = Vec::new();
+    for v in items(vm, r) {
+        parts.push(super::format::to_str(vm, v)?);
+    }
+    Ok(vm.str_value(parts.join(&sep)))
+}
+
+fn clear(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.clear", args, 0, 0)?;
+    with_list(vm, r, |l| l.clear());
+    Ok(Value::Nil)
+}
+
+fn copy(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "List.copy", args, 0, 0)?;
+    let v = items(vm, r);
+    Ok(new_list(vm, v))
+}

@@ -1,0 +1,434 @@
+//! Operators on values: arithmetic, bitwise, comparison, `is`. User classes
+//! may define operator methods; those are dispatched here through
+//! [`Vm::call_function`], the interpreter's re-entry point for natives.
+
+use crate::interp::{Exc, Vm};
+use crate::object::{Object, StrObj};
+use crate::value::Value;
+
+/// 2^63 as a float: the first value past the Int range.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
+fn operands_error(vm: &mut Vm, op: &str, a: Value, b: Value) -> Exc {
+    let msg = format!(
+        "unsupported operand types for {op}: {} and {}",
+        vm.class_name_of(a),
+        vm.class_name_of(b)
+    );
+    vm.type_error(msg)
+}
+
+fn overflow(vm: &mut Vm, op: &str) -> Exc {
+    vm.error_of("OverflowError", format!("integer overflow in {op}"))
+}
+
+/// Calls the operator method `name` of `a`'s class, if `a` is an instance
+/// of a user class that defines it.
+fn user_op(vm: &mut Vm, name: &str, a: Value, args: &[Value]) -> Option<Result<Value, Exc>> {
+    let Value::Obj(r) = a else { return None };
+    let class = match vm.heap.get(r) {
+        Object::Instance(i) => i.class,
+        _ => return None,
+    };
+    let sym = vm.symbols.lookup(name)?;
+    let method = vm.find_method(class, sym)?;
+    Some(vm.call_method_value(method, a, args))
+}
+
+fn str_of(vm: &Vm, v: Value) -> Option<&str> {
+    match v {
+        Value::Obj(r) => match vm.heap.get(r) {
+            Object::Str(s) => Some(&s.text),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn float_of(v: Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(i as f64),
+        Value::Float(f) => Some(f),
+        _ => None,
+    }
+}
+
+pub fn add(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x
+            .checked_add(y)
+            .map(Value::Int)
+            .ok_or_else(|| overflow(vm, "+")),
+        (Value::Float(_), Value::Int(_) | Value::Float(_)) | (Value::Int(_), Value::Float(_)) => {
+            Ok(Value::Float(
+                float_of(a).unwrap_or(0.0) + float_of(b).unwrap_or(0.0),
+            ))
+        }
+        (Value::Obj(x), Value::Obj(y)) => {
+            let joined = match (vm.heap.get(x), vm.heap.get(y)) {
+                (Object::Str(s), Object::Str(t)) => {
+                    let mut out = String::with_capacity(s.text.len() + t.text.len());
+                    out.push_str(&s.text);
+                    out.push_str(&t.text);
+                    Some(Object::Str(StrObj::new(out)))
+                }
+                (Object::List(s), Object::List(t)) => {
+                    let mut out = s.clone();
+                    out.extend_from_slice(t);
+                    Some(Object::List(out))
+                }
+                _ => None,
+            };
+            match joined {
+                Some(obj) => Ok(Value::Obj(vm.heap.alloc(obj))),
+                None => {
+                    user_op(vm, "+", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "+", a, b)))
+                }
+            }
+        }
+        _ => user_op(vm, "+", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "+", a, b))),
+    }
+}
+
+pub fn sub(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x
+            .checked_sub(y)
+            .map(Value::Int)
+            .ok_or_else(|| overflow(vm, "-")),
+        _ => match (float_of(a), float_of(b)) {
+            (Some(x), Some(y)) => Ok(Value::Float(x - y)),
+            _ => user_op(vm, "-", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "-", a, b))),
+        },
+    }
+}
+
+fn repeat(vm: &mut Vm, seq: Value, n: i64) -> Option<Result<Value, Exc>> {
+    let Value::Obj(r) = seq else { return None };
+    let obj = match vm.heap.get(r) {
+        Object::Str(s) => {
+            if n < 0 {
+                return Some(Err(
+                    vm.error_of("ValueError", "negative repeat count".into())
+                ));
+            }
+            let total = s.text.len().saturating_mul(n as usize);
+            if total > (1 << 31) {
+                return Some(Err(vm.error_of("MemoryError", "string too large".into())));
+            }
+            Object::Str(StrObj::new(s.text.repeat(n as usize)))
+        }
+        Object::List(items) => {
+            if n < 0 {
+                return Some(Err(
+                    vm.error_of("ValueError", "negative repeat count".into())
+                ));
+            }
+            if items.len().saturating_mul(n as usize) > (1 << 28) {
+                return Some(Err(vm.error_of("MemoryError", "list too large".into())));
+            }
+            let mut out = Vec::with_capacity(items.len() * n as usize);
+            for _ in 0..n {
+                out.extend_from_slice(items);
+            }
+            Object::List(out)
+        }
+        _ => return None,
+    };
+    Some(Ok(Value::Obj(vm.heap.alloc(obj))))
+}
+
+pub fn mul(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x
+            .checked_mul(y)
+            .map(Value::Int)
+            .ok_or_else(|| overflow(vm, "*")),
+        (Value::Obj(_), Value::Int(n)) => repeat(vm, a, n)
+            .or_else(|| user_op(vm, "*", a, &[b]))
+            .unwrap_or_else(|| Err(operands_error(vm, "*", a, b))),
+        (Value::Int(n), Value::Obj(_)) => {
+            repeat(vm, b, n).unwrap_or_else(|| Err(operands_error(vm, "*", a, b)))
+        }
+        _ => match (float_of(a), float_of(b)) {
+            (Some(x), Some(y)) => Ok(Value::Float(x * y)),
+            _ => user_op(vm, "*", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "*", a, b))),
+        },
+    }
+}
+
+pub fn div(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    match (a, b) {
+        (Value::Int(_), Value::Int(0)) => {
+            Err(vm.error_of("ZeroDivisionError", "division by zero".into()))
+        }
+        (Value::Int(x), Value::Int(y)) => x
+            .checked_div(y)
+            .map(Value::Int)
+            .ok_or_else(|| overflow(vm, "/")),
+        _ => match (float_of(a), float_of(b)) {
+            (Some(x), Some(y)) => Ok(Value::Float(x / y)),
+            _ => user_op(vm, "/", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "/", a, b))),
+        },
+    }
+}
+
+pub fn rem(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    match (a, b) {
+        (Value::Int(_), Value::Int(0)) => {
+            Err(vm.error_of("ZeroDivisionError", "modulo by zero".into()))
+        }
+        (Value::Int(x), Value::Int(y)) => Ok(Value::Int(x.wrapping_rem(y))),
+        _ => match (float_of(a), float_of(b)) {
+            (Some(x), Some(y)) => Ok(Value::Float(x % y)),
+            _ => user_op(vm, "%", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "%", a, b))),
+        },
+    }
+}
+
+pub fn pow(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) if y >= 0 => {
+            let exp = u32::try_from(y).map_err(|_| overflow(vm, "**"));
+            match exp {
+                Ok(e) => x
+                    .checked_pow(e)
+                    .map(Value::Int)
+                    .ok_or_else(|| overflow(vm, "**")),
+                Err(e) if x == 0 || x == 1 => {
+                    let _ = e;
+                    Ok(Value::Int(x))
+                }
+                Err(_) if x == -1 => Ok(Value::Int(if y % 2 == 0 { 1 } else { -1 })),
+                Err(e) => Err(e),
+            }
+        }
+        (Value::Int(x), Value::Int(y)) => Ok(Value::Float((x as f64).powf(y as f64))),
+        _ => match (float_of(a), float_of(b)) {
+            (Some(x), Some(y)) => Ok(Value::Float(x.powf(y))),
+            _ => user_op(vm, "**", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "**", a, b))),
+        },
+    }
+}
+
+fn ints(vm: &mut Vm, op: &str, a: Value, b: Value) -> Result<(i64, i64), Exc> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Ok((x, y)),
+        _ => Err(operands_error(vm, op, a, b)),
+    }
+}
+
+pub fn bit_and(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    ints(vm, "&", a, b).map(|(x, y)| Value::Int(x & y))
+}
+
+pub fn bit_or(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    ints(vm, "|", a, b).map(|(x, y)| Value::Int(x | y))
+}
+
+pub fn bit_xor(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    ints(vm, "^", a, b).map(|(x, y)| Value::Int(x ^ y))
+}
+
+fn shift_count(vm: &mut Vm, y: i64) -> Result<u32, Exc> {
+    if (0..=63).contains(&y) {
+        Ok(y as u32)
+    } else {
+        Err(vm.error_of("ValueError", format!("shift count {y} out of range 0..=63")))
+    }
+}
+
+pub fn shl(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    let (x, y) = ints(vm, "<<", a, b)?;
+    let n = shift_count(vm, y)?;
+    Ok(Value::Int(x.wrapping_shl(n)))
+}
+
+pub fn shr(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    let (x, y) = ints(vm, ">>", a, b)?;
+    let n = shift_count(vm, y)?;
+    Ok(Value::Int(x >> n))
+}
+
+pub fn neg(vm: &mut Vm, a: Value) -> Result<Value, Exc> {
+    match a {
+        Value::Int(x) => x
+            .checked_neg()
+            .map(Value::Int)
+            .ok_or_else(|| overflow(vm, "-")),
+        Value::Float(f) => Ok(Value::Float(-f)),
+        _ => user_op(vm, "-@", a, &[]).unwrap_or_else(|| {
+            let msg = format!(
+                "unsupported operand type for unary -: {}",
+                vm.class_name_of(a)
+            );
+            Err(vm.type_error(msg))
+        }),
+    }
+}
+
+pub fn bit_not(vm: &mut Vm, a: Value) -> Result<Value, Exc> {
+    match a {
+        Value::Int(x) => Ok(Value::Int(!x)),
+        _ => {
+            let msg = format!(
+                "unsupported operand type for unary ~: {}",
+                vm.class_name_of(a)
+            );
+            Err(vm.type_error(msg))
+        }
+    }
+}
+
+/// Exact comparison of an Int with a Float.
+fn cmp_int_float(i: i64, f: f64) -> Option<std::cmp::Ordering> {
+    if f.is_nan() {
+        return None;
+    }
+    if f >= TWO_POW_63 {
+        return Some(std::cmp::Ordering::Less);
+    }
+    if f < -TWO_POW_63 {
+        return Some(std::cmp::Ordering::Greater);
+    }
+    let t = f.trunc();
+    match i.cmp(&(t as i64)) {
+        std::cmp::Ordering::Equal => 0.0f64.partial_cmp(&(f - t)),
+        other => Some(other),
+    }
+}
+
+/// Orders two values, or `None` when they are unordered (NaN); errors when
+/// their classes cannot be compared.
+pub fn compare(
+    vm: &mut Vm,
+    op: &str,
+    a: Value,
+    b: Value,
+) -> Result<Option<std::cmp::Ordering>, Exc> {
+    use std::cmp::Ordering;
+    Ok(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(&y)),
+        (Value::Float(x), Value::Float(y)) => x.partial_cmp(&y),
+        (Value::Int(x), Value::Float(y)) => cmp_int_float(x, y),
+        (Value::Float(x), Value::Int(y)) => cmp_int_float(y, x).map(Ordering::reverse),
+        _ => match (str_of(vm, a), str_of(vm, b)) {
+            (Some(s), Some(t)) => Some(s.cmp(t)),
+            _ => return Err(operands_error(vm, op, a, b)),
+        },
+    })
+}
+
+fn ordered(
+    vm: &mut Vm,
+    op: &str,
+    a: Value,
+    b: Value,
+    test: fn(std::cmp::Ordering) -> bool,
+) -> Result<Value, Exc> {
+    if let Some(result) = user_op(vm, op, a, &[b]) {
+        return result;
+    }
+    Ok(Value::Bool(compare(vm, op, a, b)?.is_some_and(test)))
+}
+
+pub fn lt(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    ordered(vm, "<", a, b, std::cmp::Ordering::is_lt)
+}
+
+pub fn le(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    ordered(vm, "<=", a, b, std::cmp::Ordering::is_le)
+}
+
+pub fn gt(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    ordered(vm, ">", a, b, std::cmp::Ordering::is_gt)
+}
+
+pub fn ge(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    ordered(vm, ">=", a, b, std::cmp::Ordering::is_ge)
+}
+
+pub fn is(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    match b {
+        Value::Obj(c) if matches!(vm.heap.get(c), Object::Class(_)) => {
+            let class = vm.class_of(a);
+            Ok(Value::Bool(vm.is_subclass(class, c)))
+        }
+        _ => {
+            let msg = format!(
+                "right side of `is` must be a class, not {}",
+                vm.class_name_of(b)
+            );
+            Err(vm.type_error(msg))
+        }
+    }
+}
+
+/// Cairn equality: numbers by value, strings by content, lists and maps
+/// structurally, ranges by bounds, instances by identity unless their class
+/// defines `==`. Cycles compare by identity to stay finite.
+pub fn equal(vm: &mut Vm, a: Value, b: Value, depth: usize) -> Result<bool, Exc> {
+    match (a, b) {
+        (Value::Nil, Value::Nil) => Ok(true),
+        (Value::Bool(x), Value::Bool(y)) => Ok(x == y),
+        (Value::Int(x), Value::Int(y)) => Ok(x == y),
+        (Value::Float(x), Value::Float(y)) => Ok(x == y),
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
+            Ok(cmp_int_float(x, y) == Some(std::cmp::Ordering::Equal))
+        }
+        (Value::Obj(x), Value::Obj(y)) => {
+            if x == y {
+                return Ok(true);
+            }
+            if depth > 200 {
+                return Ok(false);
+            }
+            match (vm.heap.get(x), vm.heap.get(y)) {
+                (Object::Str(s), Object::Str(t)) => Ok(s.text == t.text),
+                (Object::Range(s), Object::Range(t)) => Ok(s == t),
+                (Object::List(s), Object::List(t)) => {
+                    if s.len() != t.len() {
+                        return Ok(false);
+                    }
+                    let pairs: Vec<(Value, Value)> =
+                        s.iter().copied().zip(t.iter().copied()).collect();
+                    for (p, q) in pairs {
+                        if !equal(vm, p, q, depth + 1)? {
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                }
+                (Object::Map(s), Object::Map(t)) => {
+                    if s.entries.len() != t.entries.len() {
+                        return Ok(false);
+                    }
+                    let pairs: Vec<(Value, Option<Value>)> = s
+                        .entries
+                        .iter()
+                        .map(|(k, (_, v))| (*v, t.entries.get(k).map(|e| e.1)))
+                        .collect();
+                    for (v, w) in pairs {
+                        match w {
+                            Some(w) if equal(vm, v, w, depth + 1)? => {}
+                            _ => return Ok(false),
+                        }
+                    }
+                    Ok(true)
+                }
+                (Object::Instance(_), _) => match user_op(vm, "==", a, &[b]) {
+                    Some(r) => Ok(r?.truthy()),
+                    None => Ok(false),
+                },
+                _ => Ok(false),
+            }
+        }
+        _ => Ok(false),
+    }
+}
+
+impl Vm {
+    pub fn values_equal(&mut self, a: Value, b: Value) -> Result<bool, Exc> {
+        equal(self, a, b, 0)
+    }
+}
