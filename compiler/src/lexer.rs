@@ -529,7 +529,7 @@ impl<'a> Lexer<'a> {
         let span = Span::new(start, end);
         let mut diag = Diagnostic::error(
             self.file,
-            format!("unexpected character `{}`", ch.escape_debug()),
+            format!("unexpected character `{}`", shown_char(ch)),
             span,
         )
         .with_label("not valid here");
@@ -985,6 +985,15 @@ pub fn tokenize(src: &str, file: FileId) -> (Vec<Tok<'_>>, Vec<Diagnostic>) {
         Err(e) => match e {},
     };
     (toks, lexer.errors)
+}
+
+/// How `unexpected character` shows a character (§2.2): quotes and the
+/// backslash as themselves, invisible characters escaped (`\u{a0}`).
+fn shown_char(ch: char) -> String {
+    match ch {
+        '\'' | '"' | '\\' => ch.to_string(),
+        _ => ch.escape_debug().to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -32,26 +32,77 @@ impl StrObj {
 }
 
 /// A map key: the hashable identity of a value under Cairn's equality
-/// (`1` and `1.0` are one key; strings compare by content; other objects
-/// by identity).
+/// (§4.5). `1`, `1.0` and `-0.0`-like integral Floats are one `Int` key;
+/// strings compare by content; instances by identity unless their class
+/// defines `hash`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MapKey {
     Nil,
     Bool(bool),
     Int(i64),
-    /// A Float that is not integral (integral ones become `Int`); NaN is
-    /// stored by bits, so a NaN key can be stored but never found by lookup.
+    /// A Float that is neither integral in the Int range nor NaN, by bits.
     Float(u64),
     Str(Box<str>),
     Range(i64, i64, bool),
+    /// An instance keyed by identity (its class keeps `Object`'s `hash`).
     Obj(ObjRef),
+    /// An instance whose class defines `hash`: its hash, and the object.
+    /// Lookups find candidates through [`MapObj::hashed`] and compare them
+    /// with `==`; this key itself is only the entry's unique name.
+    Hashed {
+        hash: i64,
+        obj: ObjRef,
+    },
+    /// A NaN key: stored under a fresh number, so it is never found.
+    NaN(u64),
 }
 
 /// An insertion-ordered map. Each entry keeps the original key value, so
-/// `keys()` returns what was stored.
-#[derive(Debug, Default)]
+/// `keys()` returns what was first stored.
+#[derive(Clone, Debug, Default)]
 pub struct MapObj {
     pub entries: IndexMap<MapKey, (Value, Value)>,
+    /// Keys of classes that define `hash`, by hash value.
+    pub hashed: HashMap<i64, Vec<ObjRef>>,
+    /// Changes whenever the set of keys changes, so that a `for` loop over
+    /// the map can detect it (§6.6).
+    pub version: u64,
+    /// How many NaN keys were ever stored (names the next one).
+    pub nans: u64,
+}
+
+impl MapObj {
+    /// Adds an entry for a key known to be absent.
+    pub fn push(&mut self, key: MapKey, original: Value, value: Value) {
+        if let MapKey::Hashed { hash, obj } = key {
+            self.hashed.entry(hash).or_default().push(obj);
+        }
+        self.entries.insert(key, (original, value));
+        self.version += 1;
+    }
+
+    /// Removes the entry at `index`, returning its value.
+    pub fn remove_index(&mut self, index: usize) -> Option<Value> {
+        let (key, (_, value)) = self.entries.shift_remove_index(index)?;
+        if let MapKey::Hashed { hash, obj } = key {
+            if let Some(list) = self.hashed.get_mut(&hash) {
+                list.retain(|o| *o != obj);
+                if list.is_empty() {
+                    self.hashed.remove(&hash);
+                }
+            }
+        }
+        self.version += 1;
+        Some(value)
+    }
+
+    pub fn clear(&mut self) {
+        if !self.entries.is_empty() {
+            self.version += 1;
+        }
+        self.entries.clear();
+        self.hashed.clear();
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,8 +110,49 @@ pub struct RangeObj {
     pub start: i64,
     pub end: i64,
     pub inclusive: bool,
-    /// The step of a stepping range made by `step(n)`; 1 for plain ranges.
+}
+
+/// The position of an iteration over a range of Ints with a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RangeCursor {
+    pub next: i64,
+    pub end: i64,
+    pub inclusive: bool,
     pub step: i64,
+    /// Set once the next value would overflow or the end was passed.
+    pub exhausted: bool,
+}
+
+impl RangeCursor {
+    pub fn new(range: RangeObj, step: i64) -> RangeCursor {
+        RangeCursor {
+            next: range.start,
+            end: range.end,
+            inclusive: range.inclusive,
+            step,
+            exhausted: false,
+        }
+    }
+
+    /// The next value, or `None` at the end (and forever after).
+    pub fn advance(&mut self) -> Option<i64> {
+        let v = self.next;
+        let inside = match (self.step > 0, self.inclusive) {
+            (true, false) => v < self.end,
+            (true, true) => v <= self.end,
+            (false, false) => v > self.end,
+            (false, true) => v >= self.end,
+        };
+        if self.exhausted || !inside {
+            self.exhausted = true;
+            return None;
+        }
+        match v.checked_add(self.step) {
+            Some(n) => self.next = n,
+            None => self.exhausted = true,
+        }
+        Some(v)
+    }
 }
 
 #[derive(Debug)]
@@ -80,7 +172,11 @@ pub struct ClassObj {
     pub field_index: HashMap<Sym, u16>,
     /// Methods by selector, own and inherited (copied down at creation).
     pub methods: HashMap<Sym, Value>,
+    /// Static variables this class declares (inherited ones stay with
+    /// their class: there is one variable, §8.3).
     pub statics: HashMap<Sym, Value>,
+    /// Static methods, own and inherited (copied down at creation).
+    pub static_methods: HashMap<Sym, Value>,
     /// Field-initializer closures, base class first.
     pub field_inits: Vec<Value>,
     /// Which built-in class this is or descends from, if any.
@@ -153,7 +249,8 @@ pub struct ModuleObj {
     pub members: HashMap<Sym, Value>,
 }
 
-/// The state of an iterator over a built-in collection.
+/// The state of an iterator: the hidden one a `for` loop makes, or a
+/// built-in Iterator value (`Range.step`).
 #[derive(Debug)]
 pub enum IterObj {
     List {
@@ -165,25 +262,24 @@ pub enum IterObj {
         byte: usize,
         index: usize,
     },
-    Range {
-        next: i64,
-        end: i64,
-        inclusive: bool,
-        step: i64,
-        index: usize,
-    },
+    /// `for` over a Range.
+    Range(RangeCursor),
+    /// The Iterator `Range.step(n)` returns.
+    Step(RangeCursor),
     Map {
         map: ObjRef,
         index: usize,
+        /// The map's `version` when the loop started.
+        version: u64,
     },
-    /// `obj.iter()` returned this object; `next()` is called on it.
+    /// `obj.iter()` returned `iterator`; `next()` is called on it. `class`
+    /// is the class of the iterated object, for error messages.
     User {
+        class: ObjRef,
         iterator: Value,
-        index: usize,
     },
     Fiber {
         fiber: ObjRef,
-        index: usize,
     },
 }
 
@@ -219,7 +315,7 @@ impl Object {
             Object::List(items) => items.iter().for_each(|v| value(v, out)),
             Object::Map(m) => {
                 for (k, (kv, v)) in &m.entries {
-                    if let MapKey::Obj(r) = k {
+                    if let MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } = k {
                         out.push(*r);
                     }
                     value(kv, out);
@@ -235,6 +331,7 @@ impl Object {
                 out.extend(c.module);
                 c.methods.values().for_each(|v| value(v, out));
                 c.statics.values().for_each(|v| value(v, out));
+                c.static_methods.values().for_each(|v| value(v, out));
                 c.field_inits.iter().for_each(|v| value(v, out));
             }
             Object::Closure(c) => {
@@ -251,10 +348,13 @@ impl Object {
             Object::Iter(it) => match &**it {
                 IterObj::List { list, .. } => out.push(*list),
                 IterObj::Str { s, .. } => out.push(*s),
-                IterObj::Range { .. } => {}
+                IterObj::Range(_) | IterObj::Step(_) => {}
                 IterObj::Map { map, .. } => out.push(*map),
-                IterObj::User { iterator, .. } => value(iterator, out),
-                IterObj::Fiber { fiber, .. } => out.push(*fiber),
+                IterObj::User { class, iterator } => {
+                    out.push(*class);
+                    value(iterator, out);
+                }
+                IterObj::Fiber { fiber } => out.push(*fiber),
             },
             Object::Fiber(f) => f.trace(out),
         }

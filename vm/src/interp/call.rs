@@ -1,13 +1,11 @@
 //! Calls: closures, natives, classes (construction), bound methods; method
-//! invocation through inline caches; closures and classes creation; and
-//! unwinding to exception handlers.
-
-use std::collections::HashMap;
+//! invocation through inline caches; closure creation; and unwinding to
+//! exception handlers.
 
 use super::fiber::{Frame, OnReturn};
 use super::{Exc, Vm};
-use crate::classfile::{Superclass, Upvalue};
-use crate::object::{BoundObj, ClassObj, ClosureObj, Instance, Object};
+use crate::classfile::Upvalue;
+use crate::object::{BoundObj, ClosureObj, Instance, Object};
 use crate::symbol::Sym;
 use crate::value::{ObjRef, Value};
 
@@ -422,130 +420,6 @@ impl Vm {
             home,
         }));
         Ok(Value::Obj(c))
-    }
-
-    /// `CLASS c n`: builds the class from its declaration and the closures
-    /// (and dynamic superclass) on the stack.
-    pub(crate) fn make_class(
-        &mut self,
-        module: usize,
-        index: usize,
-        n: usize,
-    ) -> Result<Value, Exc> {
-        let at = self.stack.len() - n;
-        let popped: Vec<Value> = self.stack.drain(at..).collect();
-        let desc = &self.modules[module].classes[index];
-        let name = desc.name.clone();
-        let superclass_kind = desc.superclass;
-        let own_fields = desc.fields.clone();
-        let static_fields = desc.static_fields.clone();
-        let methods = desc.methods.clone();
-        let has_field_init = desc.field_init.is_some();
-        let mut values = popped.into_iter();
-        let superclass = match superclass_kind {
-            Superclass::Object => self.class("Object"),
-            Superclass::Builtin(b) => match self.builtins.get(b as usize) {
-                Some(Value::Obj(c)) => *c,
-                _ => self.class("Object"),
-            },
-            Superclass::Class(_) | Superclass::Dynamic => {
-                let v = values.next().unwrap_or(Value::Nil);
-                self.check_superclass(v, &name)?
-            }
-        };
-        let (mut fields, mut field_methods, mut field_inits, builtin) =
-            match self.heap.get(superclass) {
-                Object::Class(s) => (
-                    s.fields.clone(),
-                    s.methods.clone(),
-                    s.field_inits.clone(),
-                    s.builtin,
-                ),
-                _ => (Vec::new(), HashMap::new(), Vec::new(), None),
-            };
-        for f in own_fields {
-            if fields.contains(&f) {
-                let msg = format!(
-                    "field '{}' of class {} is already declared by a superclass",
-                    self.symbols.name(f),
-                    name
-                );
-                return Err(self.type_error(msg));
-            }
-            fields.push(f);
-        }
-        let field_index = fields
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (*s, i as u16))
-            .collect();
-        let mut statics = HashMap::new();
-        for s in static_fields {
-            statics.insert(s, Value::Nil);
-        }
-        let class_ref = self.heap.alloc(Object::Class(Box::new(ClassObj {
-            name: name.clone(),
-            superclass: Some(superclass),
-            fields,
-            field_index,
-            methods: HashMap::new(),
-            statics: HashMap::new(),
-            field_inits: Vec::new(),
-            builtin: builtin.filter(|b| *b == crate::object::Builtin::Error),
-            module: self.modules[module].object,
-        })));
-        for (sym, _func, is_static) in methods {
-            let closure = values.next().unwrap_or(Value::Nil);
-            self.set_home(closure, class_ref);
-            if is_static {
-                statics.insert(sym, closure);
-            } else {
-                field_methods.insert(sym, closure);
-            }
-        }
-        if has_field_init {
-            let closure = values.next().unwrap_or(Value::Nil);
-            self.set_home(closure, class_ref);
-            field_inits.push(closure);
-        }
-        if let Object::Class(c) = self.heap.get_mut(class_ref) {
-            c.methods = field_methods;
-            c.statics = statics;
-            c.field_inits = field_inits;
-        }
-        Ok(Value::Obj(class_ref))
-    }
-
-    fn set_home(&mut self, closure: Value, class: ObjRef) {
-        if let Value::Obj(r) = closure {
-            if let Object::Closure(c) = self.heap.get_mut(r) {
-                c.home = Some(class);
-            }
-        }
-    }
-
-    fn check_superclass(&mut self, v: Value, name: &str) -> Result<ObjRef, Exc> {
-        if let Value::Obj(r) = v {
-            if let Object::Class(c) = self.heap.get(r) {
-                let ok = match c.builtin {
-                    None => true,
-                    Some(b) => matches!(
-                        b,
-                        crate::object::Builtin::Object | crate::object::Builtin::Error
-                    ),
-                };
-                if ok {
-                    return Ok(r);
-                }
-                let msg = format!("class {name} cannot inherit from built-in class {}", c.name);
-                return Err(self.type_error(msg));
-            }
-        }
-        let msg = format!(
-            "class {name} must inherit from a class, not {}",
-            self.class_name_of(v)
-        );
-        Err(self.type_error(msg))
     }
 
     /// Unwinds to the innermost handler covering the failing instruction, or

@@ -98,7 +98,8 @@ impl Vm {
         }
     }
 
-    /// `throw v`: v must be an Error; its `stack` is filled in here.
+    /// `throw v`: v must be an Error. Its `stack` is set the first time it
+    /// is raised and kept when it is raised again (§11.1).
     pub(crate) fn prepare_throw(&mut self, v: Value) -> Value {
         if !self.is_error(v) {
             let msg = format!(
@@ -107,25 +108,34 @@ impl Vm {
             );
             return self.error_value("TypeError", msg);
         }
-        self.set_stack_trace(v);
+        if self.stack_slot(v).is_some_and(|(r, slot)| {
+            matches!(self.heap.get(r), Object::Instance(i) if i.fields[slot] == Value::Nil)
+        }) {
+            self.set_stack_trace(v);
+        }
         v
+    }
+
+    /// The error object and the slot of its `stack` field.
+    fn stack_slot(&mut self, error: Value) -> Option<(ObjRef, usize)> {
+        let stack_sym = self.intern("stack");
+        let Value::Obj(r) = error else { return None };
+        let Object::Instance(i) = self.heap.get(r) else {
+            return None;
+        };
+        match self.heap.get(i.class) {
+            Object::Class(c) => c.field_index.get(&stack_sym).map(|&s| (r, usize::from(s))),
+            _ => None,
+        }
     }
 
     /// Writes the current traceback into the error's `stack` field.
     fn set_stack_trace(&mut self, error: Value) {
         let trace = self.traceback();
         let text = self.str_value(trace);
-        let stack_sym = self.intern("stack");
-        if let Value::Obj(r) = error {
-            let slot = match self.heap.get(r) {
-                Object::Instance(i) => match self.heap.get(i.class) {
-                    Object::Class(c) => c.field_index.get(&stack_sym).copied(),
-                    _ => None,
-                },
-                _ => None,
-            };
-            if let (Some(slot), Object::Instance(i)) = (slot, self.heap.get_mut(r)) {
-                i.fields[slot as usize] = text;
+        if let Some((r, slot)) = self.stack_slot(error) {
+            if let Object::Instance(i) = self.heap.get_mut(r) {
+                i.fields[slot] = text;
             }
         }
     }

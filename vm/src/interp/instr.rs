@@ -58,6 +58,9 @@ pub enum Instr {
     Gt,
     Ge,
     Is,
+    /// `IS` testing a `catch` filter (found at link time): only its error
+    /// message differs.
+    IsCatch,
     Range,
     RangeIncl,
     Jump(u32),

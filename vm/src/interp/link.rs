@@ -81,6 +81,9 @@ pub struct Module {
     pub constants: Vec<Value>,
     pub globals: Vec<Value>,
     pub global_names: Vec<Sym>,
+    /// Whether each global is a module member (§9.1): false for the names
+    /// that imports bind.
+    pub exported: Vec<bool>,
     pub classes: Vec<ClassDesc>,
     pub imports: Vec<Import>,
     /// Prototype index of function `i` of the class file.
@@ -206,11 +209,14 @@ pub fn translate(
         });
     }
     let lines = line_per_instruction(f, &starts);
-    let handlers = f
+    let handlers: Vec<(u32, u32, u32, u16)> = f
         .handlers
         .iter()
         .map(|h| (target(h.start), target(h.end), target(h.handler), h.depth))
         .collect();
+    for &(_, _, handler, _) in &handlers {
+        mark_catch_filters(&mut out, handler as usize);
+    }
     Proto {
         name: cf.str_const(f.name).unwrap_or("?").into(),
         display,
@@ -227,6 +233,57 @@ pub fn translate(
         lines,
         n_caches: caches,
     }
+}
+
+/// Turns the `IS` of each `catch` filter into [`Instr::IsCatch`]. A
+/// handler's code tests its clauses in turn: `DUP`, the filter (a name,
+/// possibly `module.Name`), `IS`, `JUMP_IF_FALSE` to the next clause.
+fn mark_catch_filters(code: &mut [Instr], handler: usize) {
+    let mut at = handler;
+    // Each jump goes forward, so the walk ends.
+    while let Some(Instr::Dup) = code.get(at) {
+        let mut i = at + 1;
+        if matches!(
+            code.get(i),
+            Some(
+                Instr::LoadLocal(_)
+                    | Instr::LoadUpval(_)
+                    | Instr::LoadGlobal(_)
+                    | Instr::LoadBuiltin(_)
+                    | Instr::LoadCell(_)
+            )
+        ) {
+            i += 1;
+        } else {
+            return;
+        }
+        if matches!(code.get(i), Some(Instr::GetField(..))) {
+            i += 1;
+        }
+        let (Some(Instr::Is), Some(&Instr::JumpIfFalse(next))) = (code.get(i), code.get(i + 1))
+        else {
+            return;
+        };
+        code[i] = Instr::IsCatch;
+        if next as usize <= at {
+            return;
+        }
+        at = next as usize;
+    }
+}
+
+/// Which globals a module's top-level code binds to imports: each
+/// `IMPORT` is directly followed by the `STORE_GLOBAL` of its name.
+pub fn exported_globals(main: &[Instr], n_globals: usize) -> Vec<bool> {
+    let mut exported = vec![true; n_globals];
+    for pair in main.windows(2) {
+        if let [Instr::Import(_), Instr::StoreGlobal(g)] = *pair {
+            if let Some(e) = exported.get_mut(usize::from(g)) {
+                *e = false;
+            }
+        }
+    }
+    exported
 }
 
 fn line_per_instruction(f: &classfile::Function, starts: &[usize]) -> Vec<u32> {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::call::CacheEntry;
 use super::fiber::{Frame, OnReturn};
-use super::link::{translate, ClassDesc, Import, Module, ModuleState};
+use super::link::{exported_globals, translate, ClassDesc, Import, Module, ModuleState};
 use super::{Exc, Vm};
 use crate::classfile::{ClassFile, Constant, FunctionKind, ImportKind};
 use crate::object::{ClosureObj, ModuleObj, Object};
@@ -130,6 +130,8 @@ impl Vm {
                 resolved: None,
             })
             .collect();
+        let main_proto = protos[usize::from(cf.main)] as usize;
+        let exported = exported_globals(&self.protos[main_proto].code, cf.globals.len());
         let object = self.heap.alloc(Object::Module(Box::new(ModuleObj {
             name: name.clone(),
             index: index as u32,
@@ -142,6 +144,7 @@ impl Vm {
             constants,
             globals: vec![Value::Nil; cf.globals.len()],
             global_names,
+            exported,
             classes,
             imports,
             protos,
@@ -209,7 +212,7 @@ impl Vm {
                 self.stack.truncate(base);
                 Err(Uncaught {
                     class: "ValueError".into(),
-                    message: "Fiber.yield() called outside a fiber".into(),
+                    message: "Fiber.yield called outside a fiber".into(),
                     traceback: String::new(),
                 })
             }
@@ -264,7 +267,13 @@ impl Vm {
                     .modules
                     .iter()
                     .filter(|m| m.state == ModuleState::Running)
-                    .map(|m| m.name.to_string())
+                    .map(|m| {
+                        if m.is_main {
+                            "main".to_string()
+                        } else {
+                            m.name.to_string()
+                        }
+                    })
                     .collect();
                 let msg = format!(
                     "import cycle: {} -> {}",

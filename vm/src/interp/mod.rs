@@ -8,9 +8,11 @@
 //! and are swapped with a fiber object's on resume and yield.
 
 pub mod call;
+pub mod class;
 pub mod error;
 pub mod fiber;
 pub mod instr;
+pub mod iter;
 pub mod link;
 pub mod load;
 pub mod members;
@@ -182,6 +184,7 @@ impl Vm {
             field_index,
             methods,
             statics: HashMap::new(),
+            static_methods: HashMap::new(),
             field_inits: Vec::new(),
             builtin: Some(builtin),
             module: None,

@@ -281,10 +281,17 @@ impl Vm {
                 }
                 Instr::Eq | Instr::Ne => {
                     save!();
-                    let b = pop!();
-                    let a = pop!();
-                    match self.values_equal(a, b) {
-                        Ok(eq) => self.stack.push(Value::Bool(eq == (instr == Instr::Eq))),
+                    let n = self.stack.len();
+                    let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
+                    match self.eq_value(a, b) {
+                        Ok(v) => {
+                            self.stack.truncate(n - 2);
+                            let v = match instr {
+                                Instr::Eq => v,
+                                _ => Value::Bool(!v.truthy()),
+                            };
+                            self.stack.push(v);
+                        }
                         Err(e) => throw!(e),
                     }
                 }
@@ -311,27 +318,13 @@ impl Vm {
                     binary!(ops::ge)
                 }
                 Instr::Is => binary!(ops::is),
+                Instr::IsCatch => binary!(ops::is_catch),
                 Instr::Range | Instr::RangeIncl => {
                     let b = pop!();
                     let a = pop!();
-                    match (a, b) {
-                        (Value::Int(start), Value::Int(end)) => {
-                            let r = self.heap.alloc(Object::Range(RangeObj {
-                                start,
-                                end,
-                                inclusive: instr == Instr::RangeIncl,
-                                step: 1,
-                            }));
-                            self.stack.push(Value::Obj(r));
-                        }
-                        _ => {
-                            let e = self.type_error(format!(
-                                "range bounds must be Ints, not {} and {}",
-                                self.class_name_of(a),
-                                self.class_name_of(b)
-                            ));
-                            throw!(e)
-                        }
+                    match self.make_range(a, b, instr == Instr::RangeIncl) {
+                        Ok(v) => self.stack.push(v),
+                        Err(e) => throw!(e),
                     }
                 }
                 Instr::Jump(t) => {
@@ -471,6 +464,25 @@ impl Vm {
                         Err(e) => throw!(e),
                     }
                 }
+            }
+        }
+    }
+
+    /// `a..b` and `a..=b` (§5.6): both bounds must be Ints.
+    fn make_range(&mut self, a: Value, b: Value, inclusive: bool) -> Result<Value, Exc> {
+        match (a, b) {
+            (Value::Int(start), Value::Int(end)) => {
+                let r = self.heap.alloc(Object::Range(RangeObj {
+                    start,
+                    end,
+                    inclusive,
+                }));
+                Ok(Value::Obj(r))
+            }
+            _ => {
+                let bad = if matches!(a, Value::Int(_)) { b } else { a };
+                let msg = format!("range bounds must be Int, not {}", self.class_name_of(bad));
+                Err(self.type_error(msg))
             }
         }
     }

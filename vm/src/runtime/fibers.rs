@@ -132,7 +132,7 @@ fn start(vm: &mut Vm, function: Value, arg: Value) -> Result<Value, Exc> {
 /// `Fiber.yield(v)`.
 pub fn yield_(vm: &mut Vm, _receiver: Value, args: &[Value]) -> Result<Value, Exc> {
     let Some(current) = vm.fiber else {
-        return Err(vm.error_of("ValueError", "Fiber.yield() called outside a fiber".into()));
+        return Err(vm.error_of("ValueError", "Fiber.yield called outside a fiber".into()));
     };
     let at = vm.stack.len() - args.len() - 1;
     let depth = vm.native_depth;

@@ -6,6 +6,7 @@
 use crate::interp::{Exc, Vm};
 use crate::object::Object;
 use crate::runtime::float_repr::float_repr;
+use crate::runtime::keys::rooted;
 use crate::value::{ObjRef, Value};
 
 /// Containers nested deeper than this print as `...`.
@@ -22,16 +23,33 @@ pub fn to_str(vm: &mut Vm, v: Value) -> Result<String, Exc> {
     Ok(out)
 }
 
+/// The items converted by `str`, with `sep` between them (`join`). A
+/// `to_string` may change the list the items came from, so they are rooted.
+pub fn join_values(vm: &mut Vm, items: &[Value], sep: &str) -> Result<String, Exc> {
+    rooted(vm, items, |vm| {
+        let mut out = String::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(&to_str(vm, *item)?);
+        }
+        Ok(out)
+    })
+}
+
 pub fn repr(vm: &mut Vm, v: Value) -> Result<String, Exc> {
     let mut out = String::new();
     write(vm, v, true, &mut Vec::new(), &mut out)?;
     Ok(out)
 }
 
-/// Quotes a string as Cairn source would write it.
+/// Quotes a string as Cairn source would write it (§12.2): `$` is escaped
+/// only where it would start an interpolation.
 pub fn quote(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -39,7 +57,7 @@ pub fn quote(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
             '\0' => out.push_str("\\0"),
-            '$' => out.push_str("\\$"),
+            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
             c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
@@ -91,31 +109,39 @@ fn write_obj(
             let items = items.clone();
             seen.push(r);
             out.push('[');
-            for (i, item) in items.into_iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+            // A `to_string` may change the list: keep the items alive.
+            let written = rooted(vm, &items, |vm| {
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write(vm, *item, true, seen, out)?;
                 }
-                write(vm, item, true, seen, out)?;
-            }
+                Ok(())
+            });
+            written?;
             out.push(']');
             seen.pop();
         }
         Object::Map(m) => {
-            let entries: Vec<(Value, Value)> = m.entries.values().copied().collect();
+            let entries: Vec<Value> = m.entries.values().flat_map(|(k, v)| [*k, *v]).collect();
             seen.push(r);
             out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
+            let written = rooted(vm, &entries, |vm| {
+                for (i, pair) in entries.chunks(2).enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    write(vm, pair[0], true, seen, out)?;
+                    out.push_str(": ");
+                    write(vm, pair[1], true, seen, out)?;
                 }
-                write(vm, k, true, seen, out)?;
-                out.push_str(": ");
-                write(vm, v, true, seen, out)?;
-            }
+                Ok(())
+            });
+            written?;
             out.push('}');
             seen.pop();
         }
-        Object::Range(g) if g.step != 1 => out.push_str("<iterator>"),
         Object::Range(g) => {
             out.push_str(&format!(
                 "{}{}{}",
@@ -130,35 +156,11 @@ fn write_obj(
             match vm.find_method(class, sym) {
                 Some(m) if !is_default_to_string(vm, m) => {
                     seen.push(r);
-                    let s = vm.call_method_value(m, Value::Obj(r), &[])?;
+                    let text = call_to_string(vm, m, Value::Obj(r));
                     seen.pop();
-                    let text = match s {
-                        Value::Obj(sr) => vm.str_ref(sr).map(|s| s.text.to_string()),
-                        _ => None,
-                    };
-                    match text {
-                        Some(t) => out.push_str(&t),
-                        None => {
-                            let msg = format!(
-                                "to_string() must return a String, not {}",
-                                vm.class_name_of(s)
-                            );
-                            return Err(vm.type_error(msg));
-                        }
-                    }
+                    out.push_str(&text?);
                 }
-                _ => {
-                    if vm.is_error(Value::Obj(r)) {
-                        let (class, message, _) = vm.error_parts(Value::Obj(r));
-                        if message.is_empty() {
-                            out.push_str(&class);
-                        } else {
-                            out.push_str(&format!("{class}: {message}"));
-                        }
-                    } else {
-                        out.push_str(&format!("<{} instance>", vm.class_name(class)));
-                    }
-                }
+                _ => out.push_str(&default_instance_text(vm, Value::Obj(r))),
             }
         }
         Object::Class(c) => out.push_str(&format!("<class {}>", c.name)),
@@ -186,6 +188,37 @@ fn write_obj(
         Object::Cell(_) => out.push_str("<cell>"),
     }
     Ok(())
+}
+
+/// Calls a user `to_string`, which must return a String.
+fn call_to_string(vm: &mut Vm, method: Value, receiver: Value) -> Result<String, Exc> {
+    let s = vm.call_method_value(method, receiver, &[])?;
+    let text = match s {
+        Value::Obj(sr) => vm.str_ref(sr).map(|s| s.text.to_string()),
+        _ => None,
+    };
+    text.ok_or_else(|| {
+        let msg = format!(
+            "to_string() must return a String, not {}",
+            vm.class_name_of(s)
+        );
+        vm.type_error(msg)
+    })
+}
+
+/// `Object`'s `to_string` of an instance: `Class: message` for errors
+/// (§11.1), `<Class instance>` for the rest (§8.9).
+pub fn default_instance_text(vm: &Vm, v: Value) -> String {
+    if vm.is_error(v) {
+        let (class, message, _) = vm.error_parts(v);
+        if message.is_empty() {
+            class
+        } else {
+            format!("{class}: {message}")
+        }
+    } else {
+        format!("<{} instance>", vm.class_name_of(v))
+    }
 }
 
 /// Whether `m` is `Object`'s own `to_string` (the `<X instance>` form).

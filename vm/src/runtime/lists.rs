@@ -1,5 +1,6 @@
 //! List methods.
 
+use super::keys::rooted;
 use super::prelude::{arity, int_arg, method};
 use crate::interp::{Exc, Vm};
 use crate::object::Object;
@@ -76,7 +77,7 @@ fn pop(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn insert(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.insert", args, 2, 2)?;
-    let i = int_arg(vm, "List.insert", args[0])?;
+    let i = int_arg(vm, "List.insert", args, 0)?;
     let len = with_list(vm, r, |l| l.len()).unwrap_or(0) as i64;
     let at = if i < 0 { i + len } else { i };
     if at < 0 || at > len {
@@ -91,7 +92,7 @@ fn insert(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn remove_at(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.remove_at", args, 1, 1)?;
-    let i = int_arg(vm, "List.remove_at", args[0])?;
+    let i = int_arg(vm, "List.remove_at", args, 0)?;
     let len = with_list(vm, r, |l| l.len()).unwrap_or(0) as i64;
     let at = if i < 0 { i + len } else { i };
     if at < 0 || at >= len {
@@ -126,10 +127,10 @@ fn index_of(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn slice(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.slice", args, 2, 2)?;
-    let a = int_arg(vm, "List.slice", args[0])?;
-    let b = int_arg(vm, "List.slice", args[1])?;
+    let a = int_arg(vm, "List.slice", args, 0)?;
+    let b = int_arg(vm, "List.slice", args, 1)?;
     let len = with_list(vm, r, |l| l.len()).unwrap_or(0);
-    let (a, b) = super::prelude::bounds(vm, a, b, len, "list")?;
+    let (a, b) = super::prelude::bounds(vm, a, b, false, len)?;
     slice_list(vm, r, a, b)
 }
 
@@ -180,7 +181,7 @@ fn less_than(vm: &mut Vm, a: Value, b: Value) -> Result<bool, Exc> {
 fn sort(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.sort", args, 0, 0)?;
     let values = items(vm, r);
-    let order = sort_values(vm, &values)?;
+    let order = rooted(vm, &values, |vm| sort_values(vm, &values))?;
     let sorted: Vec<Value> = order.into_iter().map(|i| values[i]).collect();
     with_list(vm, r, |l| *l = sorted);
     Ok(Value::Nil)
@@ -189,88 +190,85 @@ fn sort(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 fn sort_by(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.sort_by", args, 1, 1)?;
     let values = items(vm, r);
-    let mut keys = Vec::with_capacity(values.len());
+    let mark = vm.temp_roots.len();
     vm.temp_roots.extend_from_slice(&values);
-    for v in &values {
-        let k = vm.call_function(args[0], &[*v]);
-        match k {
-            Ok(k) => {
-                keys.push(k);
-                vm.temp_roots.push(k);
-            }
-            Err(e) => {
-                vm.temp_roots.clear();
-                return Err(e);
-            }
-        }
-    }
-    let order = sort_values(vm, &keys);
-    vm.temp_roots.clear();
+    let order = sort_keys(vm, args[0], &values);
+    vm.temp_roots.truncate(mark);
     let sorted: Vec<Value> = order?.into_iter().map(|i| values[i]).collect();
     with_list(vm, r, |l| *l = sorted);
     Ok(Value::Nil)
 }
 
+/// Calls `key` once per value, in order (rooting each key), and sorts the
+/// keys: the resulting order of indexes.
+fn sort_keys(vm: &mut Vm, key: Value, values: &[Value]) -> Result<Vec<usize>, Exc> {
+    let mut keys = Vec::with_capacity(values.len());
+    for v in values {
+        let k = vm.call_function(key, &[*v])?;
+        keys.push(k);
+        vm.temp_roots.push(k);
+    }
+    sort_values(vm, &keys)
+}
+
+/// Element `i` of the list, re-read each time: `map`, `filter` and
+/// `reduce` traverse like `for`, so the callback may change the list.
+fn item_at(vm: &Vm, r: Value, i: usize) -> Option<Value> {
+    match vm.heap.get(list_ref(r)) {
+        Object::List(items) => items.get(i).copied(),
+        _ => None,
+    }
+}
+
 fn map(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.map", args, 1, 1)?;
     let out = new_list(vm, Vec::new());
-    vm.temp_roots.push(out);
-    for v in items(vm, r) {
-        match vm.call_function(args[0], &[v]) {
-            Ok(m) => {
-                with_list(vm, out, |l| l.push(m));
-            }
-            Err(e) => {
-                vm.temp_roots.pop();
-                return Err(e);
-            }
+    rooted(vm, &[out], |vm| {
+        let mut i = 0;
+        while let Some(v) = item_at(vm, r, i) {
+            let m = vm.call_function(args[0], &[v])?;
+            with_list(vm, out, |l| l.push(m));
+            i += 1;
         }
-    }
-    vm.temp_roots.pop();
-    Ok(out)
+        Ok(out)
+    })
 }
 
 fn filter(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.filter", args, 1, 1)?;
     let out = new_list(vm, Vec::new());
-    vm.temp_roots.push(out);
-    for v in items(vm, r) {
-        match vm.call_function(args[0], &[v]) {
-            Ok(keep) => {
-                if keep.truthy() {
-                    with_list(vm, out, |l| l.push(v));
-                }
+    rooted(vm, &[out], |vm| {
+        let mut i = 0;
+        while let Some(v) = item_at(vm, r, i) {
+            vm.temp_roots.push(v);
+            let keep = vm.call_function(args[0], &[v]);
+            vm.temp_roots.pop();
+            if keep?.truthy() {
+                with_list(vm, out, |l| l.push(v));
             }
-            Err(e) => {
-                vm.temp_roots.pop();
-                return Err(e);
-            }
+            i += 1;
         }
-    }
-    vm.temp_roots.pop();
-    Ok(out)
+        Ok(out)
+    })
 }
 
 fn reduce(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.reduce", args, 2, 2)?;
     let mut acc = args[1];
-    for v in items(vm, r) {
-        vm.temp_roots.push(acc);
-        let next = vm.call_function(args[0], &[acc, v]);
-        vm.temp_roots.pop();
-        acc = next?;
+    let mut i = 0;
+    while let Some(v) = item_at(vm, r, i) {
+        acc = vm.call_function(args[0], &[acc, v])?;
+        i += 1;
     }
     Ok(acc)
 }
 
 fn join(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.join", args, 1, 1)?;
-    let sep = super::prelude::str_arg(vm, "List.join", args[0])?;
-    let mut parts = Vec::new();
-    for v in items(vm, r) {
-        parts.push(super::format::to_str(vm, v)?);
-    }
-    Ok(vm.str_value(parts.join(&sep)))
+    let sep = super::prelude::str_arg(vm, "List.join", args, 0)?;
+    let values = items(vm, r);
+    let text = super::format::join_values(vm, &values, &sep)?;
+    Ok(vm.str_value(text))
 }
 
 fn clear(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {

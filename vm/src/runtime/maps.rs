@@ -1,8 +1,9 @@
 //! Map and Range methods.
 
+use super::keys;
 use super::prelude::{arity, int_arg, method};
 use crate::interp::{Exc, Vm};
-use crate::object::{MapObj, Object, RangeObj};
+use crate::object::{IterObj, MapObj, Object, RangeCursor, RangeObj};
 use crate::value::{ObjRef, Value};
 
 pub fn install(vm: &mut Vm) {
@@ -43,23 +44,18 @@ fn len(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn get(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.get", args, 1, 2)?;
-    let k = vm.map_key(args[0])?;
-    let found = with_map(vm, r, |m| m.entries.get(&k).map(|e| e.1)).flatten();
+    let found = keys::get(vm, map_ref(r), args[0])?;
     Ok(found.unwrap_or(args.get(1).copied().unwrap_or(Value::Nil)))
 }
 
 fn contains(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.contains", args, 1, 1)?;
-    let k = vm.map_key(args[0])?;
-    Ok(Value::Bool(
-        with_map(vm, r, |m| m.entries.contains_key(&k)).unwrap_or(false),
-    ))
+    Ok(Value::Bool(keys::find(vm, map_ref(r), args[0])?.is_some()))
 }
 
 fn remove(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.remove", args, 1, 1)?;
-    let k = vm.map_key(args[0])?;
-    let removed = with_map(vm, r, |m| m.entries.shift_remove(&k).map(|e| e.1)).flatten();
+    let removed = keys::remove(vm, map_ref(r), args[0])?;
     Ok(removed.unwrap_or(Value::Nil))
 }
 
@@ -100,79 +96,69 @@ fn entries(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn clear(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.clear", args, 0, 0)?;
-    with_map(vm, r, |m| m.entries.clear());
+    with_map(vm, r, MapObj::clear);
     Ok(Value::Nil)
 }
 
 fn copy(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.copy", args, 0, 0)?;
-    let entries = with_map(vm, r, |m| m.entries.clone()).unwrap_or_default();
-    Ok(Value::Obj(vm.heap.alloc(Object::Map(MapObj { entries }))))
+    let mut copy = with_map(vm, r, |m| m.clone()).unwrap_or_default();
+    copy.version = 0;
+    Ok(Value::Obj(vm.heap.alloc(Object::Map(copy))))
 }
 
 fn range_of(vm: &Vm, r: Value) -> RangeObj {
     match r {
         Value::Obj(o) => match vm.heap.get(o) {
             Object::Range(g) => *g,
-            _ => RangeObj {
-                start: 0,
-                end: 0,
-                inclusive: false,
-                step: 1,
-            },
+            _ => EMPTY,
         },
-        _ => RangeObj {
-            start: 0,
-            end: 0,
-            inclusive: false,
-            step: 1,
-        },
+        _ => EMPTY,
     }
 }
 
+const EMPTY: RangeObj = RangeObj {
+    start: 0,
+    end: 0,
+    inclusive: false,
+};
+
+/// `(a..b).contains(x)`: whether `x` is `==` to one of the elements.
 fn range_contains(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Range.contains", args, 1, 1)?;
     let g = range_of(vm, r);
     let x = match args[0] {
-        Value::Int(i) => i as f64,
-        Value::Float(f) => f,
+        Value::Int(i) => i,
+        Value::Float(f) => match keys::integral(f) {
+            Some(i) => i,
+            None => return Ok(Value::Bool(false)),
+        },
         _ => return Ok(Value::Bool(false)),
     };
-    let (lo, hi) = (g.start as f64, g.end as f64);
-    let inside = x >= lo && (x < hi || (g.inclusive && x == hi));
-    let on_step = x.fract() == 0.0 && ((x as i64) - g.start) % g.step == 0;
-    Ok(Value::Bool(inside && on_step))
+    let inside = x >= g.start && (x < g.end || (g.inclusive && x == g.end));
+    Ok(Value::Bool(inside))
 }
 
 fn range_to_list(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Range.to_list", args, 0, 0)?;
     let g = range_of(vm, r);
-    let end = if g.inclusive {
-        g.end.saturating_add(1)
-    } else {
-        g.end
-    };
-    let count = if g.step > 0 {
-        (end - g.start).max(0) / g.step
-    } else {
-        0
-    };
+    let end = i128::from(g.end) + i128::from(g.inclusive);
+    let count = (end - i128::from(g.start)).max(0);
     if count > 1 << 26 {
         return Err(vm.error_of("MemoryError", "range too large for a list".into()));
     }
-    let items: Vec<Value> = (0..count)
-        .map(|i| Value::Int(g.start + i * g.step))
-        .collect();
+    let items: Vec<Value> = (0..count as i64).map(|i| Value::Int(g.start + i)).collect();
     Ok(Value::Obj(vm.heap.alloc(Object::List(items))))
 }
 
+/// `range.step(n)`: an Iterator over `start, start + n, ...` (§12.9).
 fn range_step(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Range.step", args, 1, 1)?;
-    let n = int_arg(vm, "Range.step", args[0])?;
-    if n <= 0 {
-        return Err(vm.error_of("ValueError", "step must be positive".into()));
+    let n = int_arg(vm, "Range.step", args, 0)?;
+    if n == 0 {
+        return Err(vm.error_of("ValueError", "step must not be zero".into()));
     }
-    let mut g = range_of(vm, r);
-    g.step = n;
-    Ok(Value::Obj(vm.heap.alloc(Object::Range(g))))
+    let cursor = RangeCursor::new(range_of(vm, r), n);
+    let it = vm.heap.alloc(Object::Iter(Box::new(IterObj::Step(cursor))));
+    Ok(Value::Obj(it))
 }

@@ -51,23 +51,24 @@ pub fn install(vm: &mut Vm) {
     vm.native_modules.insert("math", m);
 }
 
-fn num(vm: &mut Vm, name: &str, v: Value) -> Result<f64, Exc> {
-    match v {
+/// Argument `index` of `math.NAME`, which must be a number (§13).
+fn num(vm: &mut Vm, name: &str, args: &[Value], index: usize) -> Result<f64, Exc> {
+    match args[index] {
         Value::Int(i) => Ok(i as f64),
         Value::Float(f) => Ok(f),
-        _ => {
-            let msg = format!(
-                "math.{name}() expects a number, not {}",
-                vm.class_name_of(v)
-            );
-            Err(vm.type_error(msg))
-        }
+        other => Err(super::prelude::arg_type_error(
+            vm,
+            &format!("math.{name}"),
+            index,
+            "Int or Float",
+            other,
+        )),
     }
 }
 
 fn unary(vm: &mut Vm, name: &str, args: &[Value], f: fn(f64) -> f64) -> Result<Value, Exc> {
     arity(vm, &format!("math.{name}"), args, 1, 1)?;
-    let x = num(vm, name, args[0])?;
+    let x = num(vm, name, args, 0)?;
     Ok(Value::Float(f(x)))
 }
 
@@ -95,8 +96,8 @@ fn log10(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn binary(vm: &mut Vm, name: &str, args: &[Value], f: fn(f64, f64) -> f64) -> Result<Value, Exc> {
     arity(vm, &format!("math.{name}"), args, 2, 2)?;
-    let x = num(vm, name, args[0])?;
-    let y = num(vm, name, args[1])?;
+    let x = num(vm, name, args, 0)?;
+    let y = num(vm, name, args, 1)?;
     Ok(Value::Float(f(x, y)))
 }
 
@@ -117,8 +118,8 @@ fn rounding(vm: &mut Vm, name: &str, args: &[Value], f: fn(f64) -> f64) -> Resul
     if let Value::Int(i) = args[0] {
         return Ok(Value::Int(i));
     }
-    let x = num(vm, name, args[0])?;
-    super::numbers::float_to_int_exact(vm, f(x), name)
+    let x = num(vm, name, args, 0)?;
+    super::numbers::float_to_int_exact(vm, f(x))
 }
 
 fn floor(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
@@ -135,8 +136,8 @@ fn abs(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
         Value::Int(i) => i
             .checked_abs()
             .map(Value::Int)
-            .ok_or_else(|| vm.error_of("OverflowError", "integer overflow in abs()".into())),
-        other => Ok(Value::Float(num(vm, "abs", other)?.abs())),
+            .ok_or_else(|| crate::runtime::ops::overflow(vm)),
+        _ => Ok(Value::Float(num(vm, "abs", args, 0)?.abs())),
     }
 }
 
@@ -152,9 +153,9 @@ fn extreme(
         )));
     }
     let mut best = args[0];
-    num(vm, name, best)?;
-    for &a in &args[1..] {
-        num(vm, name, a)?;
+    num(vm, name, args, 0)?;
+    for (i, &a) in args.iter().enumerate().skip(1) {
+        num(vm, name, args, i)?;
         if super::ops::compare(vm, name, a, best)? == Some(want) {
             best = a;
         }

@@ -4,6 +4,7 @@
 pub mod fibers;
 pub mod float_repr;
 pub mod format;
+pub mod keys;
 pub mod lists;
 pub mod maps;
 pub mod math;

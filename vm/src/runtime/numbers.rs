@@ -30,7 +30,7 @@ fn int_abs(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
         Value::Int(i) => i
             .checked_abs()
             .map(Value::Int)
-            .ok_or_else(|| vm.error_of("OverflowError", "integer overflow in abs()".into())),
+            .ok_or_else(|| crate::runtime::ops::overflow(vm)),
         _ => Ok(r),
     }
 }
@@ -70,24 +70,68 @@ fn max(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn int_parse(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Int.parse", args, 1, 1)?;
-    let s = str_arg(vm, "Int.parse", args[0])?;
-    match s.trim().parse::<i64>() {
-        Ok(i) => Ok(Value::Int(i)),
-        Err(_) => Err(vm.error_of("ValueError", format!("invalid Int literal: {s:?}"))),
-    }
+    let s = str_arg(vm, "Int.parse", args, 0)?;
+    parse_int(vm, &s)
 }
 
 fn float_parse(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Float.parse", args, 1, 1)?;
-    let s = str_arg(vm, "Float.parse", args[0])?;
-    let t = s.trim();
-    let ok = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
-        || ["inf", "-inf", "+inf", "nan", "infinity", "-infinity"]
-            .contains(&t.to_ascii_lowercase().as_str());
-    match t.parse::<f64>() {
-        Ok(f) if ok => Ok(Value::Float(f)),
-        _ => Err(vm.error_of("ValueError", format!("invalid Float literal: {s:?}"))),
+    let s = str_arg(vm, "Float.parse", args, 0)?;
+    parse_float(vm, &s)
+}
+
+/// `Int.parse(s)` (§12.4): an optional sign, then one or more ASCII digits.
+pub fn parse_int(vm: &mut Vm, s: &str) -> Result<Value, Exc> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let valid = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    match s.parse::<i64>() {
+        Ok(i) if valid => Ok(Value::Int(i)),
+        _ => Err(vm.error_of("ValueError", format!("invalid Int literal: {}", quoted(s)))),
     }
+}
+
+/// `Float.parse(s)` (§12.5): an optional sign, digits with an optional
+/// fraction (one side of the point may be empty) and exponent, or `inf`,
+/// `infinity`, `nan` in any case.
+pub fn parse_float(vm: &mut Vm, s: &str) -> Result<Value, Exc> {
+    match float_text(s) {
+        Some(f) => Ok(Value::Float(f)),
+        None => Err(vm.error_of(
+            "ValueError",
+            format!("invalid Float literal: {}", quoted(s)),
+        )),
+    }
+}
+
+fn float_text(s: &str) -> Option<f64> {
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let word = unsigned.to_ascii_lowercase();
+    if matches!(word.as_str(), "inf" | "infinity" | "nan") {
+        return s.to_ascii_lowercase().parse::<f64>().ok();
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok =
+        all_digits(whole) && all_digits(fraction) && !(whole.is_empty() && fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && all_digits(e)
+    });
+    if !(mantissa_ok && exponent_ok) {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
+/// A String as `repr` writes it, for parse errors.
+fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    super::format::quote(s, &mut out);
+    out
 }
 
 fn float_of(r: Value) -> f64 {
@@ -104,21 +148,18 @@ fn float_abs(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 }
 
 /// Converts an integral float to Int, or raises.
-pub fn float_to_int_exact(vm: &mut Vm, f: f64, name: &str) -> Result<Value, Exc> {
+pub fn float_to_int_exact(vm: &mut Vm, f: f64) -> Result<Value, Exc> {
     if f.is_nan() || f.is_infinite() {
         return Err(vm.error_of(
             "ValueError",
-            format!(
-                "cannot convert {} to Int in {name}()",
-                super::float_repr::float_repr(f)
-            ),
+            format!("cannot convert {} to Int", super::float_repr::float_repr(f)),
         ));
     }
     if !(-TWO_POW_63..TWO_POW_63).contains(&f) {
         return Err(vm.error_of(
             "OverflowError",
             format!(
-                "{} is out of the Int range",
+                "Float {} out of Int range",
                 super::float_repr::float_repr(f)
             ),
         ));
@@ -128,22 +169,22 @@ pub fn float_to_int_exact(vm: &mut Vm, f: f64, name: &str) -> Result<Value, Exc>
 
 fn float_floor(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Float.floor", args, 0, 0)?;
-    float_to_int_exact(vm, float_of(r).floor(), "floor")
+    float_to_int_exact(vm, float_of(r).floor())
 }
 
 fn float_ceil(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Float.ceil", args, 0, 0)?;
-    float_to_int_exact(vm, float_of(r).ceil(), "ceil")
+    float_to_int_exact(vm, float_of(r).ceil())
 }
 
 fn float_round(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Float.round", args, 0, 0)?;
-    float_to_int_exact(vm, float_of(r).round_ties_even(), "round")
+    float_to_int_exact(vm, float_of(r).round_ties_even())
 }
 
 fn float_to_int(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Float.to_int", args, 0, 0)?;
-    float_to_int_exact(vm, float_of(r).trunc(), "to_int")
+    float_to_int_exact(vm, float_of(r).trunc())
 }
 
 fn float_is_nan(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {

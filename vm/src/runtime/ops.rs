@@ -4,7 +4,8 @@
 
 use crate::interp::{Exc, Vm};
 use crate::object::{Object, StrObj};
-use crate::value::Value;
+use crate::runtime::keys::{self, rooted};
+use crate::value::{ObjRef, Value};
 
 /// 2^63 as a float: the first value past the Int range.
 const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
@@ -18,8 +19,9 @@ fn operands_error(vm: &mut Vm, op: &str, a: Value, b: Value) -> Exc {
     vm.type_error(msg)
 }
 
-fn overflow(vm: &mut Vm, op: &str) -> Exc {
-    vm.error_of("OverflowError", format!("integer overflow in {op}"))
+/// The `OverflowError` of an Int result out of range (§5.4).
+pub fn overflow(vm: &mut Vm) -> Exc {
+    vm.error_of("OverflowError", "integer overflow".into())
 }
 
 /// Calls the operator method `name` of `a`'s class, if `a` is an instance
@@ -55,10 +57,9 @@ fn float_of(v: Value) -> Option<f64> {
 
 pub fn add(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
     match (a, b) {
-        (Value::Int(x), Value::Int(y)) => x
-            .checked_add(y)
-            .map(Value::Int)
-            .ok_or_else(|| overflow(vm, "+")),
+        (Value::Int(x), Value::Int(y)) => {
+            x.checked_add(y).map(Value::Int).ok_or_else(|| overflow(vm))
+        }
         (Value::Float(_), Value::Int(_) | Value::Float(_)) | (Value::Int(_), Value::Float(_)) => {
             Ok(Value::Float(
                 float_of(a).unwrap_or(0.0) + float_of(b).unwrap_or(0.0),
@@ -92,10 +93,9 @@ pub fn add(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
 
 pub fn sub(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
     match (a, b) {
-        (Value::Int(x), Value::Int(y)) => x
-            .checked_sub(y)
-            .map(Value::Int)
-            .ok_or_else(|| overflow(vm, "-")),
+        (Value::Int(x), Value::Int(y)) => {
+            x.checked_sub(y).map(Value::Int).ok_or_else(|| overflow(vm))
+        }
         _ => match (float_of(a), float_of(b)) {
             (Some(x), Some(y)) => Ok(Value::Float(x - y)),
             _ => user_op(vm, "-", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "-", a, b))),
@@ -103,52 +103,46 @@ pub fn sub(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
     }
 }
 
-fn repeat(vm: &mut Vm, seq: Value, n: i64) -> Option<Result<Value, Exc>> {
+/// `String * Int`, `Int * String` and `List * Int`: the sequence repeated;
+/// `None` when `seq` is not a sequence that can be repeated.
+fn repeat(vm: &mut Vm, seq: Value, n: i64, allow_list: bool) -> Option<Result<Value, Exc>> {
     let Value::Obj(r) = seq else { return None };
-    let obj = match vm.heap.get(r) {
-        Object::Str(s) => {
-            if n < 0 {
-                return Some(Err(
-                    vm.error_of("ValueError", "negative repeat count".into())
-                ));
-            }
-            let total = s.text.len().saturating_mul(n as usize);
-            if total > (1 << 31) {
-                return Some(Err(vm.error_of("MemoryError", "string too large".into())));
-            }
-            Object::Str(StrObj::new(s.text.repeat(n as usize)))
-        }
-        Object::List(items) => {
-            if n < 0 {
-                return Some(Err(
-                    vm.error_of("ValueError", "negative repeat count".into())
-                ));
-            }
-            if items.len().saturating_mul(n as usize) > (1 << 28) {
-                return Some(Err(vm.error_of("MemoryError", "list too large".into())));
-            }
-            let mut out = Vec::with_capacity(items.len() * n as usize);
-            for _ in 0..n {
-                out.extend_from_slice(items);
-            }
-            Object::List(out)
-        }
+    let len = match vm.heap.get(r) {
+        Object::Str(s) => s.text.len(),
+        Object::List(items) if allow_list => items.len(),
         _ => return None,
+    };
+    if n < 0 {
+        return Some(Err(
+            vm.error_of("ValueError", format!("negative repeat count {n}"))
+        ));
+    }
+    let count = n as usize;
+    let obj = match vm.heap.get(r) {
+        Object::Str(s) if len.saturating_mul(count) <= 1 << 31 => {
+            Object::Str(StrObj::new(s.text.repeat(count)))
+        }
+        Object::List(items) if len.saturating_mul(count) <= 1 << 28 => {
+            Object::List(items.repeat(count))
+        }
+        _ => {
+            let what = if allow_list { "sequence" } else { "string" };
+            return Some(Err(vm.error_of("MemoryError", format!("{what} too large"))));
+        }
     };
     Some(Ok(Value::Obj(vm.heap.alloc(obj))))
 }
 
 pub fn mul(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
     match (a, b) {
-        (Value::Int(x), Value::Int(y)) => x
-            .checked_mul(y)
-            .map(Value::Int)
-            .ok_or_else(|| overflow(vm, "*")),
-        (Value::Obj(_), Value::Int(n)) => repeat(vm, a, n)
+        (Value::Int(x), Value::Int(y)) => {
+            x.checked_mul(y).map(Value::Int).ok_or_else(|| overflow(vm))
+        }
+        (Value::Obj(_), Value::Int(n)) => repeat(vm, a, n, true)
             .or_else(|| user_op(vm, "*", a, &[b]))
             .unwrap_or_else(|| Err(operands_error(vm, "*", a, b))),
         (Value::Int(n), Value::Obj(_)) => {
-            repeat(vm, b, n).unwrap_or_else(|| Err(operands_error(vm, "*", a, b)))
+            repeat(vm, b, n, false).unwrap_or_else(|| Err(operands_error(vm, "*", a, b)))
         }
         _ => match (float_of(a), float_of(b)) {
             (Some(x), Some(y)) => Ok(Value::Float(x * y)),
@@ -162,10 +156,9 @@ pub fn div(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
         (Value::Int(_), Value::Int(0)) => {
             Err(vm.error_of("ZeroDivisionError", "division by zero".into()))
         }
-        (Value::Int(x), Value::Int(y)) => x
-            .checked_div(y)
-            .map(Value::Int)
-            .ok_or_else(|| overflow(vm, "/")),
+        (Value::Int(x), Value::Int(y)) => {
+            x.checked_div(y).map(Value::Int).ok_or_else(|| overflow(vm))
+        }
         _ => match (float_of(a), float_of(b)) {
             (Some(x), Some(y)) => Ok(Value::Float(x / y)),
             _ => user_op(vm, "/", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "/", a, b))),
@@ -189,12 +182,9 @@ pub fn rem(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
 pub fn pow(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) if y >= 0 => {
-            let exp = u32::try_from(y).map_err(|_| overflow(vm, "**"));
+            let exp = u32::try_from(y).map_err(|_| overflow(vm));
             match exp {
-                Ok(e) => x
-                    .checked_pow(e)
-                    .map(Value::Int)
-                    .ok_or_else(|| overflow(vm, "**")),
+                Ok(e) => x.checked_pow(e).map(Value::Int).ok_or_else(|| overflow(vm)),
                 Err(e) if x == 0 || x == 1 => {
                     let _ = e;
                     Ok(Value::Int(x))
@@ -252,10 +242,7 @@ pub fn shr(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
 
 pub fn neg(vm: &mut Vm, a: Value) -> Result<Value, Exc> {
     match a {
-        Value::Int(x) => x
-            .checked_neg()
-            .map(Value::Int)
-            .ok_or_else(|| overflow(vm, "-")),
+        Value::Int(x) => x.checked_neg().map(Value::Int).ok_or_else(|| overflow(vm)),
         Value::Float(f) => Ok(Value::Float(-f)),
         _ => user_op(vm, "-@", a, &[]).unwrap_or_else(|| {
             let msg = format!(
@@ -348,26 +335,38 @@ pub fn ge(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
     ordered(vm, ">=", a, b, std::cmp::Ordering::is_ge)
 }
 
+/// `x is C` (§4.3).
 pub fn is(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    instance_of(vm, a, b, "right operand of `is`")
+}
+
+/// A `catch e: C` filter test (§6.10).
+pub fn is_catch(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
+    instance_of(vm, a, b, "catch filter")
+}
+
+fn instance_of(vm: &mut Vm, a: Value, b: Value, what: &str) -> Result<Value, Exc> {
     match b {
         Value::Obj(c) if matches!(vm.heap.get(c), Object::Class(_)) => {
             let class = vm.class_of(a);
             Ok(Value::Bool(vm.is_subclass(class, c)))
         }
         _ => {
-            let msg = format!(
-                "right side of `is` must be a class, not {}",
-                vm.class_name_of(b)
-            );
+            let msg = format!("{what} must be a class, not {}", vm.class_name_of(b));
             Err(vm.type_error(msg))
         }
     }
 }
 
-/// Cairn equality: numbers by value, strings by content, lists and maps
-/// structurally, ranges by bounds, instances by identity unless their class
-/// defines `==`. Cycles compare by identity to stay finite.
+/// Cairn equality (§5.8) as a Bool: numbers by value, strings by content,
+/// lists and maps structurally, ranges by bounds, bound methods by method
+/// and receiver, instances through their class's `==` (`Object`'s is
+/// identity) with the result's truthiness. Nesting deeper than 200 levels
+/// (a cycle) compares unequal.
 pub fn equal(vm: &mut Vm, a: Value, b: Value, depth: usize) -> Result<bool, Exc> {
+    if let Some(result) = user_eq(vm, a, b) {
+        return Ok(result?.truthy());
+    }
     match (a, b) {
         (Value::Nil, Value::Nil) => Ok(true),
         (Value::Bool(x), Value::Bool(y)) => Ok(x == y),
@@ -376,59 +375,77 @@ pub fn equal(vm: &mut Vm, a: Value, b: Value, depth: usize) -> Result<bool, Exc>
         (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
             Ok(cmp_int_float(x, y) == Some(std::cmp::Ordering::Equal))
         }
-        (Value::Obj(x), Value::Obj(y)) => {
-            if x == y {
-                return Ok(true);
-            }
-            if depth > 200 {
+        (Value::Obj(x), Value::Obj(y)) if x == y => Ok(true),
+        (Value::Obj(_), Value::Obj(_)) if depth > 200 => Ok(false),
+        (Value::Obj(x), Value::Obj(y)) => objects_equal(vm, x, y, depth),
+        _ => Ok(false),
+    }
+}
+
+/// `a == b` when `a` is an instance: its class's `==` method's result.
+fn user_eq(vm: &mut Vm, a: Value, b: Value) -> Option<Result<Value, Exc>> {
+    user_op(vm, "==", a, &[b])
+}
+
+/// `==` of two distinct objects that are not instances on the left.
+fn objects_equal(vm: &mut Vm, x: ObjRef, y: ObjRef, depth: usize) -> Result<bool, Exc> {
+    match (vm.heap.get(x), vm.heap.get(y)) {
+        (Object::Str(s), Object::Str(t)) => Ok(s.text == t.text),
+        (Object::Range(s), Object::Range(t)) => Ok(s == t),
+        (Object::Bound(s), Object::Bound(t)) => {
+            Ok(s.method == t.method && s.receiver == t.receiver)
+        }
+        (Object::List(s), Object::List(t)) => {
+            if s.len() != t.len() {
                 return Ok(false);
             }
-            match (vm.heap.get(x), vm.heap.get(y)) {
-                (Object::Str(s), Object::Str(t)) => Ok(s.text == t.text),
-                (Object::Range(s), Object::Range(t)) => Ok(s == t),
-                (Object::List(s), Object::List(t)) => {
-                    if s.len() != t.len() {
+            let items: Vec<Value> = s.iter().chain(t.iter()).copied().collect();
+            rooted(vm, &items, |vm| {
+                let (left, right) = items.split_at(items.len() / 2);
+                for (p, q) in left.iter().zip(right) {
+                    if !equal(vm, *p, *q, depth + 1)? {
                         return Ok(false);
                     }
-                    let pairs: Vec<(Value, Value)> =
-                        s.iter().copied().zip(t.iter().copied()).collect();
-                    for (p, q) in pairs {
-                        if !equal(vm, p, q, depth + 1)? {
-                            return Ok(false);
-                        }
-                    }
-                    Ok(true)
                 }
-                (Object::Map(s), Object::Map(t)) => {
-                    if s.entries.len() != t.entries.len() {
-                        return Ok(false);
-                    }
-                    let pairs: Vec<(Value, Option<Value>)> = s
-                        .entries
-                        .iter()
-                        .map(|(k, (_, v))| (*v, t.entries.get(k).map(|e| e.1)))
-                        .collect();
-                    for (v, w) in pairs {
-                        match w {
-                            Some(w) if equal(vm, v, w, depth + 1)? => {}
-                            _ => return Ok(false),
-                        }
-                    }
-                    Ok(true)
-                }
-                (Object::Instance(_), _) => match user_op(vm, "==", a, &[b]) {
-                    Some(r) => Ok(r?.truthy()),
-                    None => Ok(false),
-                },
-                _ => Ok(false),
+                Ok(true)
+            })
+        }
+        (Object::Map(s), Object::Map(t)) => {
+            if s.entries.len() != t.entries.len() {
+                return Ok(false);
             }
+            let pairs: Vec<Value> = s.entries.values().flat_map(|(k, v)| [*k, *v]).collect();
+            rooted(vm, &pairs, |vm| maps_equal(vm, &pairs, y, depth))
         }
         _ => Ok(false),
     }
 }
 
+/// Whether map `other` has a key `==` to each of `pairs`' keys, with an
+/// equal value.
+fn maps_equal(vm: &mut Vm, pairs: &[Value], other: ObjRef, depth: usize) -> Result<bool, Exc> {
+    for pair in pairs.chunks(2) {
+        let Some(w) = keys::get(vm, other, pair[0])? else {
+            return Ok(false);
+        };
+        if !equal(vm, pair[1], w, depth + 1)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 impl Vm {
     pub fn values_equal(&mut self, a: Value, b: Value) -> Result<bool, Exc> {
         equal(self, a, b, 0)
+    }
+
+    /// The value of `a == b` (§5.8): what an instance's `==` returned, not
+    /// converted, or a Bool.
+    pub fn eq_value(&mut self, a: Value, b: Value) -> Result<Value, Exc> {
+        match user_eq(self, a, b) {
+            Some(result) => result,
+            None => equal(self, a, b, 0).map(Value::Bool),
+        }
     }
 }

@@ -6,7 +6,6 @@ use crate::interp::{Exc, NativeFn, Vm};
 use crate::isa::BUILTINS;
 use crate::object::{Builtin, NativeObj, Object};
 use crate::runtime::format;
-use crate::symbol::Sym;
 use crate::value::{ObjRef, Value};
 
 /// A native value (function or method).
@@ -37,7 +36,7 @@ pub fn static_method(vm: &mut Vm, class: &str, name: &'static str, func: NativeF
     let f = native(vm, full, func);
     let c = vm.class(class);
     if let Object::Class(k) = vm.heap.get_mut(c) {
-        k.statics.insert(sym, f);
+        k.static_methods.insert(sym, f);
     }
 }
 
@@ -56,24 +55,33 @@ pub fn arity(vm: &mut Vm, name: &str, args: &[Value], min: usize, max: usize) ->
     Ok(())
 }
 
-pub fn int_arg(vm: &mut Vm, name: &str, v: Value) -> Result<i64, Exc> {
-    match v {
+/// The `TypeError` for a built-in's argument of the wrong class (§12.1):
+/// "String.split(): argument 1 must be String, not Int".
+pub fn arg_type_error(vm: &mut Vm, name: &str, index: usize, want: &str, got: Value) -> Exc {
+    let msg = format!(
+        "{name}(): argument {} must be {want}, not {}",
+        index + 1,
+        vm.class_name_of(got)
+    );
+    vm.type_error(msg)
+}
+
+/// Argument `index` of a built-in, which must be an Int.
+pub fn int_arg(vm: &mut Vm, name: &str, args: &[Value], index: usize) -> Result<i64, Exc> {
+    match args[index] {
         Value::Int(i) => Ok(i),
-        _ => {
-            let msg = format!("{name}() expects an Int, not {}", vm.class_name_of(v));
-            Err(vm.type_error(msg))
-        }
+        other => Err(arg_type_error(vm, name, index, "Int", other)),
     }
 }
 
-pub fn str_arg(vm: &mut Vm, name: &str, v: Value) -> Result<String, Exc> {
-    if let Value::Obj(r) = v {
+/// Argument `index` of a built-in, which must be a String.
+pub fn str_arg(vm: &mut Vm, name: &str, args: &[Value], index: usize) -> Result<String, Exc> {
+    if let Value::Obj(r) = args[index] {
         if let Some(s) = vm.str_ref(r) {
             return Ok(s.text.to_string());
         }
     }
-    let msg = format!("{name}() expects a String, not {}", vm.class_name_of(v));
-    Err(vm.type_error(msg))
+    Err(arg_type_error(vm, name, index, "String", args[index]))
 }
 
 /// Installs the prelude into a fresh VM.
@@ -114,6 +122,8 @@ pub fn install(vm: &mut Vm) {
     crate::runtime::math::install(vm);
     method(vm, "Fiber", "resume", crate::runtime::fibers::resume);
     static_method(vm, "Fiber", "yield", crate::runtime::fibers::yield_);
+    method(vm, "Iterator", "next", crate::interp::iter::iterator_next);
+    method(vm, "Iterator", "iter", crate::interp::iter::iterator_iter);
     let functions: [(&'static str, NativeFn); 4] = [
         ("print", print),
         ("str", str_fn),
@@ -199,17 +209,28 @@ fn assert_fn(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     Err(vm.error_of("Error", message))
 }
 
-fn object_to_string(vm: &mut Vm, r: Value, _args: &[Value]) -> Result<Value, Exc> {
-    let name = vm.class_name_of(r);
-    Ok(vm.str_value(format!("<{name} instance>")))
+/// `x.to_string()` for every value (§12.3): `str(x)`, and for instances
+/// `Object`'s own text.
+fn object_to_string(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "Object.to_string", args, 0, 0)?;
+    let text = match r {
+        Value::Obj(o) if matches!(vm.heap.get(o), Object::Instance(_)) => {
+            format::default_instance_text(vm, r)
+        }
+        _ => format::to_str(vm, r)?,
+    };
+    Ok(vm.str_value(text))
 }
 
-fn object_hash(_vm: &mut Vm, r: Value, _args: &[Value]) -> Result<Value, Exc> {
-    Ok(Value::Int(match r {
-        Value::Obj(o) => i64::from(o.0),
-        Value::Int(i) => i,
-        _ => 0,
-    }))
+/// `x.hash()` for every value (§12.3); instances hash by identity.
+fn object_hash(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
+    arity(vm, "Object.hash", args, 0, 0)?;
+    match r {
+        Value::Obj(o) if matches!(vm.heap.get(o), Object::Instance(_)) => {
+            Ok(Value::Int(i64::from(o.0)))
+        }
+        _ => crate::runtime::keys::hash_value(vm, r).map(Value::Int),
+    }
 }
 
 fn object_eq(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
@@ -252,7 +273,7 @@ pub fn construct_builtin(vm: &mut Vm, class: ObjRef, at: usize, argc: usize) -> 
         }
         _ => {
             let _ = argc;
-            let msg = format!("class {name} cannot be instantiated");
+            let msg = format!("cannot instantiate built-in class {name}");
             return Err(vm.type_error(msg));
         }
     };
@@ -261,15 +282,7 @@ pub fn construct_builtin(vm: &mut Vm, class: ObjRef, at: usize, argc: usize) -> 
     Ok(false)
 }
 
-/// Static members of built-in classes that are not stored as statics.
-pub fn class_static(vm: &mut Vm, class: ObjRef, name: Sym) -> Option<Value> {
-    match vm.heap.get(class) {
-        Object::Class(c) => c.statics.get(&name).copied(),
-        _ => None,
-    }
-}
-
-/// `xs[a..b]` and `s[a..b]`.
+/// `xs[a..b]` and `s[a..b]` (§5.11).
 pub fn slice(vm: &mut Vm, obj: Value, range: Value) -> Result<Value, Exc> {
     let Value::Obj(g) = range else {
         return Ok(Value::Nil);
@@ -277,11 +290,6 @@ pub fn slice(vm: &mut Vm, obj: Value, range: Value) -> Result<Value, Exc> {
     let (start, end, inclusive) = match vm.heap.get(g) {
         Object::Range(r) => (r.start, r.end, r.inclusive),
         _ => return Ok(Value::Nil),
-    };
-    let end = if inclusive {
-        end.saturating_add(1)
-    } else {
-        end
     };
     let (is_list, len) = match obj {
         Value::Obj(o) => match vm.heap.get(o) {
@@ -291,7 +299,7 @@ pub fn slice(vm: &mut Vm, obj: Value, range: Value) -> Result<Value, Exc> {
         },
         _ => return Ok(Value::Nil),
     };
-    let (a, b) = bounds(vm, start, end, len, if is_list { "list" } else { "string" })?;
+    let (a, b) = bounds(vm, start, end, inclusive, len)?;
     if is_list {
         crate::runtime::lists::slice_list(vm, obj, a, b)
     } else {
@@ -299,20 +307,29 @@ pub fn slice(vm: &mut Vm, obj: Value, range: Value) -> Result<Value, Exc> {
     }
 }
 
-/// Adjusts slice bounds (negative counts from the end) and checks
-/// `0 <= start <= end <= len`.
+/// Slice bounds (§5.11): negative bounds count from the end, then an
+/// inclusive end moves up by one; `0 <= start <= end <= len` must hold.
+/// The error shows the range as written.
 pub fn bounds(
     vm: &mut Vm,
     start: i64,
     end: i64,
+    inclusive: bool,
     len: usize,
-    what: &str,
 ) -> Result<(usize, usize), Exc> {
-    let n = len as i64;
-    let a = if start < 0 { start + n } else { start };
-    let b = if end < 0 { end + n } else { end };
+    let n = len as i128;
+    let adjust = |i: i64| {
+        if i < 0 {
+            i128::from(i) + n
+        } else {
+            i128::from(i)
+        }
+    };
+    let a = adjust(start);
+    let b = adjust(end) + i128::from(inclusive);
     if a < 0 || b < a || b > n {
-        let msg = format!("{what} slice {start}..{end} out of range for length {len}");
+        let op = if inclusive { "..=" } else { ".." };
+        let msg = format!("slice {start}{op}{end} out of range for length {len}");
         return Err(vm.error_of("IndexError", msg));
     }
     Ok((a as usize, b as usize))

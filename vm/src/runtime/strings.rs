@@ -125,8 +125,8 @@ fn split(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     let t = text(vm, r);
     let parts: Vec<String> = match args.first() {
         None => t.split_whitespace().map(str::to_string).collect(),
-        Some(sep) => {
-            let sep = str_arg(vm, "String.split", *sep)?;
+        Some(_) => {
+            let sep = str_arg(vm, "String.split", args, 0)?;
             if sep.is_empty() {
                 return Err(vm.error_of("ValueError", "empty separator".into()));
             }
@@ -144,7 +144,7 @@ fn pred(
     f: fn(&str, &str) -> bool,
 ) -> Result<Value, Exc> {
     arity(vm, name, args, 1, 1)?;
-    let needle = str_arg(vm, name, args[0])?;
+    let needle = str_arg(vm, name, args, 0)?;
     Ok(Value::Bool(f(&text(vm, r), &needle)))
 }
 
@@ -162,7 +162,7 @@ fn ends_with(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn find(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.find", args, 1, 1)?;
-    let needle = str_arg(vm, "String.find", args[0])?;
+    let needle = str_arg(vm, "String.find", args, 0)?;
     let t = text(vm, r);
     Ok(Value::Int(match t.find(&needle) {
         Some(b) => t[..b].chars().count() as i64,
@@ -172,8 +172,8 @@ fn find(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn replace(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.replace", args, 2, 2)?;
-    let a = str_arg(vm, "String.replace", args[0])?;
-    let b = str_arg(vm, "String.replace", args[1])?;
+    let a = str_arg(vm, "String.replace", args, 0)?;
+    let b = str_arg(vm, "String.replace", args, 1)?;
     let t = text(vm, r);
     let out = t.replace(&a, &b);
     Ok(vm.str_value(out))
@@ -181,13 +181,13 @@ fn replace(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn slice(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.slice", args, 2, 2)?;
-    let a = int_arg(vm, "String.slice", args[0])?;
-    let b = int_arg(vm, "String.slice", args[1])?;
+    let a = int_arg(vm, "String.slice", args, 0)?;
+    let b = int_arg(vm, "String.slice", args, 1)?;
     let len = match r {
         Value::Obj(o) => vm.str_ref(o).map_or(0, |s| s.chars),
         _ => 0,
     };
-    let (a, b) = super::prelude::bounds(vm, a, b, len, "string")?;
+    let (a, b) = super::prelude::bounds(vm, a, b, false, len)?;
     slice_str(vm, r, a, b)
 }
 
@@ -199,26 +199,20 @@ fn chars(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn repeat(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.repeat", args, 1, 1)?;
-    let n = int_arg(vm, "String.repeat", args[0])?;
+    let n = int_arg(vm, "String.repeat", args, 0)?;
     super::ops::mul(vm, r, Value::Int(n))
 }
 
 fn to_int(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.to_int", args, 0, 0)?;
     let t = text(vm, r);
-    match t.trim().parse::<i64>() {
-        Ok(i) => Ok(Value::Int(i)),
-        Err(_) => Err(vm.error_of("ValueError", format!("invalid Int literal: {t:?}"))),
-    }
+    super::numbers::parse_int(vm, &t)
 }
 
 fn to_float(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.to_float", args, 0, 0)?;
     let t = text(vm, r);
-    match t.trim().parse::<f64>() {
-        Ok(f) => Ok(Value::Float(f)),
-        Err(_) => Err(vm.error_of("ValueError", format!("invalid Float literal: {t:?}"))),
-    }
+    super::numbers::parse_float(vm, &t)
 }
 
 /// `sep.join(list)`.
@@ -227,16 +221,22 @@ fn join(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     let sep = text(vm, r);
     let items = match args[0] {
         Value::Obj(o) => match vm.heap.get(o) {
-            Object::List(items) => items.clone(),
-            _ => Vec::new(),
+            Object::List(items) => Some(items.clone()),
+            _ => None,
         },
-        _ => Vec::new(),
+        _ => None,
     };
-    let mut parts = Vec::with_capacity(items.len());
-    for item in items {
-        parts.push(super::format::to_str(vm, item)?);
-    }
-    Ok(vm.str_value(parts.join(&sep)))
+    let Some(items) = items else {
+        return Err(super::prelude::arg_type_error(
+            vm,
+            "String.join",
+            0,
+            "List",
+            args[0],
+        ));
+    };
+    let text = super::format::join_values(vm, &items, &sep)?;
+    Ok(vm.str_value(text))
 }
 
 fn to_string(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {

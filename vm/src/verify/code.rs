@@ -132,12 +132,14 @@ fn decode(
         if code.len() - pc < len {
             return Err(Fault::at(pc, VerifyRule::WholeInstruction { op }));
         }
-        let operands = match word(code, pc + 1).filter(|_| info.in_word) {
-            Some(word) => std::array::from_fn(|slot| {
+        let operands = if info.in_word {
+            let word = word(code, pc + 1);
+            std::array::from_fn(|slot| {
                 let field = (word >> info.shifts[slot]) & u64::from(info.masks[slot]);
                 u32::try_from(field).unwrap_or(u32::MAX)
-            }),
-            None => operands(code, pc, op),
+            })
+        } else {
+            operands(code, pc, op)
         };
         // Fewer instructions than bytes, and the code fits a u32.
         let i = u32::try_from(insns.len()).unwrap_or(NONE);
@@ -157,10 +159,17 @@ fn decode(
     Ok(())
 }
 
-/// The little-endian word of the 8 bytes at `at`, if the code has them.
-fn word(code: &[u8], at: usize) -> Option<u64> {
-    let bytes = code.get(at..at.checked_add(8)?)?;
-    Some(u64::from_le_bytes(bytes.try_into().ok()?))
+/// The little-endian word of the 8 bytes at `at`, with zeros for any past
+/// the end of the code.
+fn word(code: &[u8], at: usize) -> u64 {
+    if let Some(bytes) = code.get(at..).and_then(|rest| rest.first_chunk()) {
+        return u64::from_le_bytes(*bytes);
+    }
+    let mut bytes = [0; 8];
+    let rest = code.get(at..).unwrap_or_default();
+    let n = rest.len().min(bytes.len());
+    bytes[..n].copy_from_slice(&rest[..n]);
+    u64::from_le_bytes(bytes)
 }
 
 /// The operands of the whole instruction at `pc`, one by one.

@@ -1,0 +1,314 @@
+//! Hashing and Map keys (§4.5, §12.3).
+//!
+//! `hash()` of every hashable value is consistent with `==`: `1`, `1.0` and
+//! `-0.0`-like integral Floats hash alike, strings by content. A Map stores
+//! each entry under a [`MapKey`]: built-in values under their canonical
+//! form, instances by identity — unless their class defines `hash`, in
+//! which case the key is found by its hash and the class's `==`. NaN is
+//! unequal to everything, so a NaN key is stored under a fresh name and
+//! never found.
+//!
+//! The functions that look keys up may call `hash` and `==` methods written
+//! in Cairn, so they root the map and the values they hold in
+//! [`Vm::temp_roots`] while they run.
+
+use indexmap::map::Entry;
+
+use crate::interp::{Exc, Vm};
+use crate::object::{MapKey, Object};
+use crate::runtime::ops;
+use crate::value::{ObjRef, Value};
+
+/// 2^63 as a float: the first value past the Int range.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
+/// How a value takes part in a Map operation.
+enum Probe {
+    /// A value with a canonical key: found by hashing alone.
+    Key(MapKey),
+    /// NaN: never found.
+    NaN,
+    /// An instance whose class defines `hash`: candidates with this hash
+    /// are compared with `==`.
+    Hashed(i64, ObjRef),
+}
+
+/// Runs `f` with `values` rooted against collection.
+pub fn rooted<T>(vm: &mut Vm, values: &[Value], f: impl FnOnce(&mut Vm) -> T) -> T {
+    let mark = vm.temp_roots.len();
+    vm.temp_roots.extend_from_slice(values);
+    let result = f(vm);
+    vm.temp_roots.truncate(mark);
+    result
+}
+
+/// The Int a Float equal to an Int stands for, if any.
+pub fn integral(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(&f)).then_some(f as i64)
+}
+
+/// FNV-1a over bytes, as an Int.
+fn fnv(bytes: &[u8]) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h as i64
+}
+
+/// The `TypeError` for a value that cannot be a Map key.
+fn not_a_key(vm: &mut Vm, v: Value) -> Exc {
+    let msg = format!("{} cannot be a Map key", vm.class_name_of(v));
+    vm.type_error(msg)
+}
+
+/// The canonical key of nil, a Bool, a number other than NaN, a String or
+/// a Range: the common keys, which need no Cairn code to hash. `None` for
+/// everything else.
+#[inline]
+fn plain_key(vm: &Vm, v: Value) -> Option<MapKey> {
+    match v {
+        Value::Int(i) => Some(MapKey::Int(i)),
+        Value::Obj(r) => match vm.heap.get(r) {
+            Object::Str(s) => Some(MapKey::Str(s.text.clone())),
+            _ => None,
+        },
+        Value::Nil => Some(MapKey::Nil),
+        Value::Bool(b) => Some(MapKey::Bool(b)),
+        Value::Float(f) if f.is_nan() => None,
+        Value::Float(f) => Some(match integral(f) {
+            Some(i) => MapKey::Int(i),
+            None => MapKey::Float(f.to_bits()),
+        }),
+    }
+}
+
+/// The canonical key of a value that is not an instance, or `None` for an
+/// instance; `Err` for values that cannot be keys.
+fn builtin_key(vm: &mut Vm, v: Value) -> Result<Option<Probe>, Exc> {
+    let probe = match v {
+        Value::Nil => Probe::Key(MapKey::Nil),
+        Value::Bool(b) => Probe::Key(MapKey::Bool(b)),
+        Value::Int(i) => Probe::Key(MapKey::Int(i)),
+        Value::Float(f) if f.is_nan() => Probe::NaN,
+        Value::Float(f) => match integral(f) {
+            Some(i) => Probe::Key(MapKey::Int(i)),
+            None => Probe::Key(MapKey::Float(f.to_bits())),
+        },
+        Value::Obj(r) => match vm.heap.get(r) {
+            Object::Str(s) => Probe::Key(MapKey::Str(s.text.clone())),
+            Object::Range(g) => Probe::Key(MapKey::Range(g.start, g.end, g.inclusive)),
+            Object::Instance(_) => return Ok(None),
+            _ => return Err(not_a_key(vm, v)),
+        },
+    };
+    Ok(Some(probe))
+}
+
+/// Whether `method` is `Object`'s own `hash` (identity).
+fn is_identity_hash(vm: &Vm, method: Value) -> bool {
+    matches!(method, Value::Obj(m)
+        if matches!(vm.heap.get(m), Object::Native(n) if n.name == "Object.hash"))
+}
+
+/// Calls an instance's `hash` method; it must return an Int.
+fn call_hash(vm: &mut Vm, method: Value, receiver: Value) -> Result<i64, Exc> {
+    match vm.call_method_value(method, receiver, &[])? {
+        Value::Int(h) => Ok(h),
+        other => {
+            let msg = format!("hash() must return an Int, not {}", vm.class_name_of(other));
+            Err(vm.type_error(msg))
+        }
+    }
+}
+
+fn probe(vm: &mut Vm, v: Value) -> Result<Probe, Exc> {
+    if let Some(p) = builtin_key(vm, v)? {
+        return Ok(p);
+    }
+    let Value::Obj(r) = v else {
+        return Err(not_a_key(vm, v));
+    };
+    let sym = vm.intern("hash");
+    let class = vm.class_of(v);
+    match vm.find_method(class, sym) {
+        Some(m) if !is_identity_hash(vm, m) => Ok(Probe::Hashed(call_hash(vm, m, v)?, r)),
+        _ => Ok(Probe::Key(MapKey::Obj(r))),
+    }
+}
+
+/// `x.hash()` for any value (§12.3): consistent with `==` for values that
+/// can be Map keys; a `TypeError` for the others.
+pub fn hash_value(vm: &mut Vm, v: Value) -> Result<i64, Exc> {
+    let key = match v {
+        Value::Float(f) if f.is_nan() => return Ok(fnv(&f.to_bits().to_le_bytes())),
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_)) => {
+            let sym = vm.intern("hash");
+            let class = vm.class_of(v);
+            return match vm.find_method(class, sym) {
+                Some(m) if !is_identity_hash(vm, m) => call_hash(vm, m, v),
+                _ => Ok(i64::from(r.0)),
+            };
+        }
+        _ => match builtin_key(vm, v) {
+            Ok(Some(Probe::Key(k))) => k,
+            Ok(_) => return Ok(0),
+            Err(_) => {
+                let msg = format!("{} values cannot be hashed", vm.class_name_of(v));
+                return Err(vm.type_error(msg));
+            }
+        },
+    };
+    Ok(match key {
+        MapKey::Nil => 0x004e_696c,
+        MapKey::Bool(b) => 0x426f_6f6c + i64::from(b),
+        MapKey::Int(i) => i,
+        MapKey::Float(bits) => fnv(&bits.to_le_bytes()),
+        MapKey::Str(s) => fnv(s.as_bytes()),
+        MapKey::Range(a, b, inclusive) => {
+            let mut bytes = Vec::with_capacity(17);
+            bytes.extend_from_slice(&a.to_le_bytes());
+            bytes.extend_from_slice(&b.to_le_bytes());
+            bytes.push(u8::from(inclusive));
+            fnv(&bytes)
+        }
+        MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } => i64::from(r.0),
+        MapKey::NaN(n) => n as i64,
+    })
+}
+
+fn map_of(vm: &Vm, map: ObjRef) -> Option<&crate::object::MapObj> {
+    match vm.heap.get(map) {
+        Object::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
+fn map_mut(vm: &mut Vm, map: ObjRef) -> Option<&mut crate::object::MapObj> {
+    match vm.heap.get_mut(map) {
+        Object::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// The index of the entry for `key` in `map`, given its probe.
+fn find_probe(vm: &mut Vm, map: ObjRef, key: Value, p: &Probe) -> Result<Option<usize>, Exc> {
+    match p {
+        Probe::Key(k) => Ok(map_of(vm, map).and_then(|m| m.entries.get_index_of(k))),
+        Probe::NaN => Ok(None),
+        Probe::Hashed(hash, _) => {
+            let candidates = map_of(vm, map)
+                .and_then(|m| m.hashed.get(hash).cloned())
+                .unwrap_or_default();
+            for c in candidates {
+                if ops::equal(vm, key, Value::Obj(c), 0)? {
+                    let k = MapKey::Hashed {
+                        hash: *hash,
+                        obj: c,
+                    };
+                    if let Some(i) = map_of(vm, map).and_then(|m| m.entries.get_index_of(&k)) {
+                        return Ok(Some(i));
+                    }
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// The index of the entry whose key is `== key`, if any.
+pub fn find(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<usize>, Exc> {
+    if let Some(k) = plain_key(vm, key) {
+        return Ok(map_of(vm, map).and_then(|m| m.entries.get_index_of(&k)));
+    }
+    match builtin_key(vm, key)? {
+        // No Cairn code runs for built-in keys: no rooting needed.
+        Some(p) => find_probe(vm, map, key, &p),
+        None => rooted(vm, &[Value::Obj(map), key], |vm| {
+            let p = probe(vm, key)?;
+            find_probe(vm, map, key, &p)
+        }),
+    }
+}
+
+/// The value stored for `key`, if any.
+pub fn get(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<Value>, Exc> {
+    if let Some(k) = plain_key(vm, key) {
+        return Ok(map_of(vm, map).and_then(|m| m.entries.get(&k).map(|e| e.1)));
+    }
+    let index = find(vm, map, key)?;
+    Ok(index.and_then(|i| {
+        map_of(vm, map)
+            .and_then(|m| m.entries.get_index(i))
+            .map(|(_, e)| e.1)
+    }))
+}
+
+/// `map[key] = value`: updates the value of an equal key in place (keeping
+/// the original key and position), or appends a new entry.
+pub fn insert(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), Exc> {
+    if let Some(k) = plain_key(vm, key) {
+        if let Some(m) = map_mut(vm, map) {
+            match m.entries.entry(k) {
+                Entry::Occupied(mut e) => e.get_mut().1 = value,
+                Entry::Vacant(e) => {
+                    e.insert((key, value));
+                    m.version += 1;
+                }
+            }
+        }
+        return Ok(());
+    }
+    match builtin_key(vm, key)? {
+        Some(Probe::Key(k)) => {
+            if let Some(m) = map_mut(vm, map) {
+                match m.entries.get_mut(&k) {
+                    Some(entry) => entry.1 = value,
+                    None => m.push(k, key, value),
+                }
+            }
+            Ok(())
+        }
+        Some(p) => store(vm, map, key, value, p, None),
+        None => rooted(vm, &[Value::Obj(map), key, value], |vm| {
+            let p = probe(vm, key)?;
+            let found = find_probe(vm, map, key, &p)?;
+            store(vm, map, key, value, p, found)
+        }),
+    }
+}
+
+/// Stores `value` at entry `found`, or under a new key made from `p`.
+fn store(
+    vm: &mut Vm,
+    map: ObjRef,
+    key: Value,
+    value: Value,
+    p: Probe,
+    found: Option<usize>,
+) -> Result<(), Exc> {
+    let Some(m) = map_mut(vm, map) else {
+        return Ok(());
+    };
+    if let Some((_, entry)) = found.and_then(|i| m.entries.get_index_mut(i)) {
+        entry.1 = value;
+        return Ok(());
+    }
+    let k = match p {
+        Probe::Key(k) => k,
+        Probe::NaN => {
+            m.nans += 1;
+            MapKey::NaN(m.nans)
+        }
+        Probe::Hashed(hash, obj) => MapKey::Hashed { hash, obj },
+    };
+    m.push(k, key, value);
+    Ok(())
+}
+
+/// `map.remove(key)`: the removed value, if the key was present.
+pub fn remove(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<Value>, Exc> {
+    let found = find(vm, map, key)?;
+    Ok(found.and_then(|i| map_mut(vm, map).and_then(|m| m.remove_index(i))))
+}
