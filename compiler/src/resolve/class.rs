@@ -17,22 +17,14 @@ const VALUE_CLASSES: &[&str] = &[
     "Iterator",
 ];
 
-/// Built-in error classes; all share `Error`'s fields.
-const ERROR_CLASSES: &[&str] = &[
-    "Error",
-    "TypeError",
-    "ValueError",
-    "IndexError",
-    "KeyError",
-    "AttributeError",
-    "ZeroDivisionError",
-    "OverflowError",
-    "StackOverflowError",
-    "MemoryError",
-    "ImportError",
-    "PermissionError",
-    "IOError",
-];
+/// Whether a prelude name is a built-in error class (all share `Error`'s
+/// fields). The VM's builtin table is the one list of them.
+fn is_error_class(name: &str) -> bool {
+    cairn_vm::isa::BUILTINS
+        .iter()
+        .position(|b| *b == name)
+        .is_some_and(|i| cairn_vm::isa::builtin_is_base_class(i) && name != "Object")
+}
 
 /// The fields every `Error` instance has.
 const ERROR_FIELDS: &[&str] = &["message", "stack"];
@@ -100,9 +92,7 @@ impl Resolver {
                     .map(|l| l.id);
                 known(id.and_then(|id| self.local_classes.get(&id)))
             }
-            Binding::Prelude if ERROR_CLASSES.contains(&name.as_str()) => {
-                Super::Builtin(ERROR_FIELDS)
-            }
+            Binding::Prelude if is_error_class(name) => Super::Builtin(ERROR_FIELDS),
             Binding::Prelude if name == "Object" => Super::Builtin(&[]),
             Binding::Prelude | Binding::Unresolved => Super::Unknown,
         }
