@@ -679,13 +679,13 @@ mod runner_self_tests {
 
     #[test]
     fn parses_known_failures() {
-        let text = "# comment\n\nstdlib/io.cairn  # stdlib module not yet implemented\n";
+        let text = "# comment\n\nstdlib/io.cairn  # needs the standard modules of issue 6\n";
         let known = parse_known_failures(text).unwrap();
         assert_eq!(
             known,
             vec![KnownFailure {
                 case: "stdlib/io.cairn".to_string(),
-                reason: "stdlib module not yet implemented".to_string(),
+                reason: "needs the standard modules of issue 6".to_string(),
             }]
         );
         let err = parse_known_failures("stdlib/io.cairn\n").unwrap_err();

@@ -109,15 +109,20 @@ pub fn main() -> ExitCode {
         }
     };
     if let Some(code) = cli.eval {
-        return ExitCode::from(run::run_snippet(&code, &run::RunOptions { stats: false }));
+        return ExitCode::from(run::run_snippet(
+            &code,
+            &run::RunOptions {
+                stats: false,
+                args: Vec::new(),
+            },
+        ));
     }
     let Some(command) = cli.command else {
         return ExitCode::from(status::USAGE);
     };
     let code = match command {
         Command::Run { file, args, stats } => {
-            let _ = args;
-            run::run_file(&file, &run::RunOptions { stats })
+            run::run_file(&file, &run::RunOptions { stats, args })
         }
         Command::Check { file, dump_ast } => check::run(&file, dump_ast),
         Command::Build { file, output } => build::run(&file, output),

@@ -15,6 +15,8 @@ use super::{program, status, stderr_color};
 /// Options shared by `run` and `-e`.
 pub struct RunOptions {
     pub stats: bool,
+    /// The program's arguments (what `os.args()` gives it).
+    pub args: Vec<String>,
 }
 
 pub fn run_file(file: &Path, options: &RunOptions) -> u8 {
@@ -104,6 +106,7 @@ fn execute(
     vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
     vm.heap.stress = std::env::var_os("CAIRN_GC_STRESS").is_some_and(|v| v == "1");
     vm.collect_stats = options.stats;
+    vm.args = options.args.clone();
     vm.loader = Some(loader(others.into_iter().collect()));
     let m = vm.link(main, dir, true);
     let result = vm.run_module(m);

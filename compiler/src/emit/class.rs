@@ -107,7 +107,7 @@ impl<'a> Emitter<'a> {
         for f in inits {
             let Some(init) = &f.init else { continue };
             let n = self.str_const(&f.ident.name, f.ident.span);
-            self.load_binding(Binding::Local(0), f.ident.span);
+            self.load_binding(Binding::Local(0));
             self.expr(init);
             self.op(Op::SetField, &[u32::from(n)]);
         }

@@ -31,10 +31,10 @@ impl<'a> Emitter<'a> {
                 if *binding == Binding::Prelude {
                     self.load_builtin(name);
                 } else {
-                    self.load_binding(*binding, e.span);
+                    self.load_binding(*binding);
                 }
             }
-            ExprKind::This(binding) => self.load_binding(*binding, e.span),
+            ExprKind::This(binding) => self.load_binding(*binding),
             ExprKind::List(items) => {
                 let n = self.count(items.len(), e.span, "list elements");
                 items.iter().for_each(|i| self.expr(i));
@@ -118,13 +118,13 @@ impl<'a> Emitter<'a> {
             }
             ExprKind::SuperInvoke(sup) => {
                 let SuperInvoke { name, args, this } = &**sup;
-                self.load_binding(*this, e.span);
+                self.load_binding(*this);
                 let argc = self.args(args, e.span);
                 let name = self.str_const(&name.name, name.span);
                 self.op(Op::SuperInvoke, &[u32::from(name), argc]);
             }
             ExprKind::SuperField { name, this } => {
-                self.load_binding(*this, e.span);
+                self.load_binding(*this);
                 let name = self.str_const(&name.name, name.span);
                 self.op(Op::GetSuper, &[u32::from(name)]);
             }
@@ -211,22 +211,29 @@ impl<'a> Emitter<'a> {
         self.op(code, &[]);
     }
 
-    pub(super) fn load_binding(&mut self, binding: Binding, span: Span) {
+    /// Whether local `slot` currently holds a cell (a captured variable).
+    fn is_cell(&mut self, slot: u32) -> bool {
+        self.cur()
+            .cells
+            .get(slot as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    pub(super) fn load_binding(&mut self, binding: Binding) {
         match binding {
             Binding::Local(slot) => {
-                let cell = self
-                    .cur()
-                    .cells
-                    .get(slot as usize)
-                    .copied()
-                    .unwrap_or(false);
-                self.op(if cell { Op::LoadCell } else { Op::LoadLocal }, &[slot]);
+                let op = if self.is_cell(slot) {
+                    Op::LoadCell
+                } else {
+                    Op::LoadLocal
+                };
+                self.op(op, &[slot]);
             }
             Binding::Upvalue(i) => self.op(Op::LoadUpval, &[i]),
             Binding::Global(g) => self.op(Op::LoadGlobal, &[g]),
             Binding::Prelude | Binding::Unresolved => self.op(Op::Nil, &[]),
         }
-        let _ = span;
     }
 
     /// Loads a prelude name by its index in the VM's builtin table.
@@ -240,13 +247,12 @@ impl<'a> Emitter<'a> {
     pub(super) fn store_binding(&mut self, binding: Binding) {
         match binding {
             Binding::Local(slot) => {
-                let cell = self
-                    .cur()
-                    .cells
-                    .get(slot as usize)
-                    .copied()
-                    .unwrap_or(false);
-                self.op(if cell { Op::StoreCell } else { Op::StoreLocal }, &[slot]);
+                let op = if self.is_cell(slot) {
+                    Op::StoreCell
+                } else {
+                    Op::StoreLocal
+                };
+                self.op(op, &[slot]);
             }
             Binding::Upvalue(i) => self.op(Op::StoreUpval, &[i]),
             Binding::Global(g) => self.op(Op::StoreGlobal, &[g]),

@@ -48,8 +48,8 @@ impl<'a> Emitter<'a> {
             } => self.if_stmt(cond, then, otherwise.as_deref()),
             StmtKind::While { cond, body } => self.while_loop(cond, body),
             StmtKind::For(f) => self.for_loop(f),
-            StmtKind::Break => self.loop_exit(true, stmt.span),
-            StmtKind::Continue => self.loop_exit(false, stmt.span),
+            StmtKind::Break => self.loop_exit(true),
+            StmtKind::Continue => self.loop_exit(false),
             StmtKind::Return(value) => self.return_stmt(value.as_ref()),
             StmtKind::Throw(e) => {
                 self.expr(e);
@@ -155,10 +155,9 @@ impl<'a> Emitter<'a> {
 
     /// `break` or `continue`: runs the `finally` blocks of every `try` opened
     /// inside the loop, innermost first, then jumps.
-    fn loop_exit(&mut self, is_break: bool, span: crate::span::Span) {
+    fn loop_exit(&mut self, is_break: bool) {
         let Some(ctx) = self.cur().loops.last() else {
             // The resolver reports this; emit nothing.
-            let _ = span;
             return;
         };
         let (target, tries) = if is_break {
@@ -197,7 +196,7 @@ impl<'a> Emitter<'a> {
         match &target.kind {
             ExprKind::Name { binding, .. } => {
                 if let Some(op) = op {
-                    self.load_binding(*binding, target.span);
+                    self.load_binding(*binding);
                     self.expr(value);
                     self.binary_op(op);
                 } else {

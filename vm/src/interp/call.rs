@@ -349,9 +349,15 @@ impl Vm {
         argc: usize,
     ) -> Result<bool, Exc> {
         let at = self.stack.len() - argc - 1;
+        let method = self.super_method(closure, name)?;
+        self.call_method(method, at, argc)
+    }
+
+    /// The method `super.name` denotes in the running closure.
+    fn super_method(&mut self, closure: ObjRef, name: Sym) -> Result<Value, Exc> {
         let sup = self.super_class(closure)?;
         match self.find_method(sup, name) {
-            Some(m) => self.call_method(m, at, argc),
+            Some(m) => Ok(m),
             None => {
                 let msg = format!(
                     "{} has no method '{}'",
@@ -369,21 +375,11 @@ impl Vm {
         this: Value,
         name: Sym,
     ) -> Result<Value, Exc> {
-        let sup = self.super_class(closure)?;
-        match self.find_method(sup, name) {
-            Some(method) => Ok(Value::Obj(self.heap.alloc(Object::Bound(BoundObj {
-                receiver: this,
-                method,
-            })))),
-            None => {
-                let msg = format!(
-                    "{} has no method '{}'",
-                    self.class_name(sup),
-                    self.symbols.name(name)
-                );
-                Err(self.error_of("AttributeError", msg))
-            }
-        }
+        let method = self.super_method(closure, name)?;
+        Ok(Value::Obj(self.heap.alloc(Object::Bound(BoundObj {
+            receiver: this,
+            method,
+        }))))
     }
 
     /// `CLOSURE f`: captures cells from the current frame or closure.

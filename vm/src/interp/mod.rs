@@ -101,6 +101,8 @@ pub struct Vm {
     pub fiber: Option<ObjRef>,
     pub native_depth: usize,
     pub limits: Limits,
+    /// The program's command-line arguments, after its path.
+    pub args: Vec<String>,
     pub stats: Stats,
     pub collect_stats: bool,
     /// Values natives hold across a possible collection.
@@ -134,6 +136,7 @@ impl Vm {
             fiber: None,
             native_depth: 0,
             limits: Limits::default(),
+            args: Vec::new(),
             stats: Stats::default(),
             collect_stats: false,
             temp_roots: Vec::new(),
