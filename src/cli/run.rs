@@ -130,11 +130,18 @@ fn print_stats(vm: &Vm) {
     eprintln!("calls:                 {}", s.calls);
     eprintln!("objects allocated:     {}", h.allocated_objects);
     eprintln!("collections:           {}", h.collections);
-    for (i, kind) in ["method call", "field access", "global"].iter().enumerate() {
-        let (hit, miss) = (s.cache_hits[i], s.cache_misses[i]);
-        if hit + miss > 0 {
-            let rate = 100.0 * hit as f64 / (hit + miss) as f64;
-            eprintln!("inline cache ({kind}): {hit} hits, {miss} misses ({rate:.1}% hit rate)");
+    for kind in cairn_vm::interp::cache::Kind::ALL {
+        let c = &s.cache[kind as usize];
+        let [mono, poly, mega] = c.hits;
+        let hits = mono + poly + mega;
+        let total = hits + c.misses;
+        if total > 0 {
+            let rate = 100.0 * hits as f64 / total as f64;
+            eprintln!(
+                "inline cache ({}): {hits} hits ({mono} monomorphic, {poly} polymorphic, {mega} megamorphic), {} misses ({rate:.1}% hit rate)",
+                kind.label(),
+                c.misses
+            );
         }
     }
 }

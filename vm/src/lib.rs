@@ -4,7 +4,12 @@
 //! writer, the verifier, the linker, the interpreter, the heap and the
 //! host-call interface build on it. The compiler depends on this crate for the
 //! instruction set and the class-file format, never the reverse.
+//!
+//! `unsafe` is denied except in the modules that need it for speed, each
+//! named where it is declared; every block there carries a `SAFETY:`
+//! comment naming the invariant (usually a verifier rule) it relies on.
 #![deny(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod asm;
 pub mod classfile;

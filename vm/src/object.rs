@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use crate::symbol::Sym;
+use crate::symbol::{Sym, SymMap};
 use crate::value::{ObjRef, Value};
 
 /// An immutable string. `ascii` makes character indexing O(1).
@@ -169,14 +169,14 @@ pub struct ClassObj {
     pub superclass: Option<ObjRef>,
     /// Field names by slot, inherited first; `field_index` maps them back.
     pub fields: Vec<Sym>,
-    pub field_index: HashMap<Sym, u16>,
+    pub field_index: SymMap<u16>,
     /// Methods by selector, own and inherited (copied down at creation).
-    pub methods: HashMap<Sym, Value>,
+    pub methods: SymMap<Value>,
     /// Static variables this class declares (inherited ones stay with
     /// their class: there is one variable, §8.3).
-    pub statics: HashMap<Sym, Value>,
+    pub statics: SymMap<Value>,
     /// Static methods, own and inherited (copied down at creation).
-    pub static_methods: HashMap<Sym, Value>,
+    pub static_methods: SymMap<Value>,
     /// Field-initializer closures, base class first.
     pub field_inits: Vec<Value>,
     /// Which built-in class this is or descends from, if any.
@@ -246,7 +246,7 @@ pub struct ModuleObj {
     /// Index into the VM's linked-module table.
     pub index: u32,
     /// Native modules (math) keep their members here instead.
-    pub members: HashMap<Sym, Value>,
+    pub members: SymMap<Value>,
 }
 
 /// The state of an iterator: the hidden one a `for` loop makes, or a

@@ -2,6 +2,7 @@
 //! invocation through inline caches; closure creation; and unwinding to
 //! exception handlers.
 
+use super::cache::{Entry, Kind};
 use super::fiber::{Frame, OnReturn};
 use super::{Exc, Vm};
 use crate::classfile::Upvalue;
@@ -9,33 +10,13 @@ use crate::object::{BoundObj, ClosureObj, Instance, Object};
 use crate::symbol::Sym;
 use crate::value::{ObjRef, Value};
 
-/// What an inline cache remembers: for receivers of class `class`, the
-/// method (or field slot) found.
-#[derive(Clone, Copy, Debug, Default)]
-pub enum CacheEntry {
-    #[default]
-    Empty,
-    Method {
-        class: ObjRef,
-        method: Value,
-    },
-    Field {
-        class: ObjRef,
-        slot: u16,
-    },
-}
-
-impl CacheEntry {
-    pub fn trace(&self, roots: &mut Vec<Value>) {
-        match *self {
-            CacheEntry::Empty => {}
-            CacheEntry::Method { class, method } => {
-                roots.push(Value::Obj(class));
-                roots.push(method);
-            }
-            CacheEntry::Field { class, .. } => roots.push(Value::Obj(class)),
-        }
-    }
+/// How an `INVOKE` receiver's key finds its callee.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// Among the methods of the class the key names.
+    Method,
+    /// Among the members of the native module the key names.
+    Member,
 }
 
 /// Describes a call's arity failure the way the language spec words it.
@@ -89,14 +70,6 @@ impl Vm {
         self.absent
     }
 
-    /// `CALL argc`: the callee sits under its arguments. Returns whether a
-    /// frame was pushed (the loop must reload).
-    pub(crate) fn call_at(&mut self, argc: usize) -> Result<bool, Exc> {
-        let at = self.stack.len() - argc - 1;
-        let callee = self.stack[at];
-        self.call_value_at(callee, at, argc)
-    }
-
     /// Calls `callee` whose slot is `at` with `argc` arguments above it.
     pub(crate) fn call_value_at(
         &mut self,
@@ -118,10 +91,7 @@ impl Vm {
             }
             Object::Native(n) => {
                 let (func, receiver) = (n.func, n.receiver);
-                let args: Vec<Value> = self.stack[at + 1..].to_vec();
-                let result = func(self, receiver, &args)?;
-                self.stack.truncate(at);
-                self.stack.push(result);
+                self.call_native(func, receiver, at)?;
                 Ok(false)
             }
             Object::Bound(b) => {
@@ -132,6 +102,27 @@ impl Vm {
             Object::Class(_) => self.construct(r, at, argc),
             _ => Err(self.not_callable(callee)),
         }
+    }
+
+    /// Calls a native with the arguments above slot `at`, leaving its
+    /// result in that slot. The arguments are copied into a pooled buffer
+    /// (a native may push to the stack, so it cannot borrow them there);
+    /// they stay on the stack, rooted, until it returns.
+    fn call_native(
+        &mut self,
+        func: super::NativeFn,
+        receiver: Value,
+        at: usize,
+    ) -> Result<(), Exc> {
+        let mut args = self.arg_pool.pop().unwrap_or_default();
+        args.clear();
+        args.extend_from_slice(&self.stack[at + 1..]);
+        let result = func(self, receiver, &args);
+        self.arg_pool.push(args);
+        let result = result?;
+        self.stack.truncate(at);
+        self.stack.push(result);
+        Ok(())
     }
 
     /// Calls a method value with the receiver already in slot `at`.
@@ -153,10 +144,7 @@ impl Vm {
             Object::Native(n) => {
                 let func = n.func;
                 let receiver = self.stack[at];
-                let args: Vec<Value> = self.stack[at + 1..].to_vec();
-                let result = func(self, receiver, &args)?;
-                self.stack.truncate(at);
-                self.stack.push(result);
+                self.call_native(func, receiver, at)?;
                 Ok(false)
             }
             _ => {
@@ -170,7 +158,33 @@ impl Vm {
     /// Pushes a frame for a closure call, checking arity, filling missing
     /// defaulted parameters with the absent marker and packing rest
     /// arguments.
+    #[inline]
     pub(crate) fn enter_closure(
+        &mut self,
+        closure: ObjRef,
+        proto: u32,
+        at: usize,
+        argc: usize,
+        on_return: OnReturn,
+    ) -> Result<(), Exc> {
+        let p = &self.protos[proto as usize];
+        if p.has_rest || argc != usize::from(p.n_params) {
+            return self.enter_closure_slow(closure, proto, at, argc, on_return);
+        }
+        let n_locals = usize::from(p.n_locals).max(1 + argc);
+        self.stack.resize(at + n_locals, Value::Nil);
+        self.push_frame(Frame {
+            closure,
+            proto,
+            ip: 0,
+            base: at,
+            on_return,
+            boundary: false,
+        })
+    }
+
+    #[cold]
+    fn enter_closure_slow(
         &mut self,
         closure: ObjRef,
         proto: u32,
@@ -289,35 +303,70 @@ impl Vm {
     ) -> Result<bool, Exc> {
         let at = self.stack.len() - argc - 1;
         let receiver = self.stack[at];
-        if let Value::Obj(r) = receiver {
-            if let Object::Instance(inst) = self.heap.get(r) {
-                let class = inst.class;
-                let entry = self.caches[proto as usize][cache as usize];
-                if let CacheEntry::Method { class: c, method } = entry {
-                    if c == class {
-                        if self.collect_stats {
-                            self.stats.cache_hits[0] += 1;
-                        }
-                        return self.call_method(method, at, argc);
-                    }
-                }
-                if self.collect_stats {
-                    self.stats.cache_misses[0] += 1;
-                }
-                if let Some(method) = self.find_method(class, name) {
-                    self.caches[proto as usize][cache as usize] =
-                        CacheEntry::Method { class, method };
-                    return self.call_method(method, at, argc);
-                }
+        let key = self.invoke_key(receiver, name);
+        if let Some((key, _)) = key {
+            if let Some(e) = self.cached(proto, cache, key, name, Kind::Method) {
+                return self.call_entry(e, at, argc);
+            }
+        }
+        if let Some((class, Lookup::Method)) = key {
+            if let Some(method) = self.find_method(class, name) {
+                self.remember(
+                    proto,
+                    cache,
+                    name,
+                    Kind::Method,
+                    Entry::method(class, method),
+                );
+                return self.call_method(method, at, argc);
             }
         }
         let callee = self.get_member(receiver, name, true)?;
         match callee {
-            super::members::Member::Method(m) => self.call_method(m, at, argc),
+            super::members::Member::Method(m) => {
+                if let Some((class, Lookup::Method)) = key {
+                    self.remember(proto, cache, name, Kind::Method, Entry::method(class, m));
+                }
+                self.call_method(m, at, argc)
+            }
             super::members::Member::Value(v) => {
+                if let Some((module, Lookup::Member)) = key {
+                    self.remember(proto, cache, name, Kind::Method, Entry::member(module, v));
+                }
                 self.stack[at] = v;
                 self.call_value_at(v, at, argc)
             }
+        }
+    }
+
+    /// What an `INVOKE` site's cache may key a receiver by: its class when
+    /// `name` is found among the class's methods (instances and built-in
+    /// values), or the module itself for a native module, whose members
+    /// never change. Classes (static members), user modules (whose globals
+    /// can change), fibers (`done`) and `.class` are looked up every time.
+    fn invoke_key(&self, receiver: Value, name: Sym) -> Option<(ObjRef, Lookup)> {
+        if name == self.sym_class {
+            return None;
+        }
+        if let Value::Obj(r) = receiver {
+            match self.heap.get(r) {
+                Object::Instance(inst) => return Some((inst.class, Lookup::Method)),
+                Object::Module(m) if m.index == u32::MAX => return Some((r, Lookup::Member)),
+                Object::Class(_) | Object::Module(_) | Object::Fiber(_) => return None,
+                _ => {}
+            }
+        }
+        Some((self.class_of(receiver), Lookup::Method))
+    }
+
+    /// Calls what a cache entry names: a method with the receiver in place,
+    /// or a module member without it.
+    fn call_entry(&mut self, e: Entry, at: usize, argc: usize) -> Result<bool, Exc> {
+        if e.is_member() {
+            self.stack[at] = e.method;
+            self.call_value_at(e.method, at, argc)
+        } else {
+            self.call_method(e.method, at, argc)
         }
     }
 

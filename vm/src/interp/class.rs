@@ -3,19 +3,17 @@
 //! class that may be subclassed (§8.7), and inherited fields and methods
 //! must not clash with the new class's members (§8.2, §8.8).
 
-use std::collections::HashMap;
-
 use super::{Exc, Vm};
 use crate::classfile::Superclass;
 use crate::object::{Builtin, ClassObj, Object};
-use crate::symbol::Sym;
+use crate::symbol::{Sym, SymMap};
 use crate::value::{ObjRef, Value};
 
 /// What a new class takes over from its superclass.
 struct Inherited {
     fields: Vec<Sym>,
-    methods: HashMap<Sym, Value>,
-    static_methods: HashMap<Sym, Value>,
+    methods: SymMap<Value>,
+    static_methods: SymMap<Value>,
     field_inits: Vec<Value>,
     builtin: Option<Builtin>,
 }
@@ -69,9 +67,9 @@ impl Vm {
             superclass: Some(superclass),
             fields: std::mem::take(&mut inherited.fields),
             field_index,
-            methods: HashMap::new(),
+            methods: SymMap::default(),
             statics: static_fields.into_iter().map(|s| (s, Value::Nil)).collect(),
-            static_methods: HashMap::new(),
+            static_methods: SymMap::default(),
             field_inits: Vec::new(),
             builtin: inherited.builtin.filter(|b| *b == Builtin::Error),
             module: self.modules[module].object,
@@ -110,8 +108,8 @@ impl Vm {
             },
             _ => Inherited {
                 fields: Vec::new(),
-                methods: HashMap::new(),
-                static_methods: HashMap::new(),
+                methods: SymMap::default(),
+                static_methods: SymMap::default(),
                 field_inits: Vec::new(),
                 builtin: None,
             },

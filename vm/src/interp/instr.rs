@@ -82,6 +82,89 @@ pub enum Instr {
     List(u16),
     Map(u16),
     Str(u16),
+
+    // Superinstructions (see `fuse.rs`). Each replaces the first
+    // instruction of a common sequence and leaves the rest in place; its
+    // fast path does the whole sequence and skips the rest, and its slow
+    // path does only what the first instruction did and falls through.
+    /// `LOAD_LOCAL a; LOAD_LOCAL b`.
+    LoadLocal2(u16, u16),
+    /// `INT k; ADD`.
+    AddInt(i32),
+    /// `INT k; SUB`.
+    SubInt(i32),
+    /// `LOAD_LOCAL l; INT k; ADD; STORE_LOCAL l`: `l += k`.
+    IncLocal(u16, i32),
+    /// A comparison followed by `JUMP_IF_FALSE t`.
+    CmpJump(Cmp, u32),
+    /// `INT k`, a comparison, `JUMP_IF_FALSE t`.
+    CmpIntJump(Cmp, i32, u32),
+    /// `LOAD_LOCAL l; GET_FIELD name`.
+    LocalField(u16, Sym, Cache),
+}
+
+/// The comparison a fused compare-and-branch performs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl Cmp {
+    /// The comparison of an unfused instruction, if it is one.
+    pub fn of(instr: Instr) -> Option<Cmp> {
+        Some(match instr {
+            Instr::Lt => Cmp::Lt,
+            Instr::Le => Cmp::Le,
+            Instr::Gt => Cmp::Gt,
+            Instr::Ge => Cmp::Ge,
+            Instr::Eq => Cmp::Eq,
+            Instr::Ne => Cmp::Ne,
+            _ => return None,
+        })
+    }
+
+    /// The unfused instruction.
+    pub fn instr(self) -> Instr {
+        match self {
+            Cmp::Lt => Instr::Lt,
+            Cmp::Le => Instr::Le,
+            Cmp::Gt => Instr::Gt,
+            Cmp::Ge => Instr::Ge,
+            Cmp::Eq => Instr::Eq,
+            Cmp::Ne => Instr::Ne,
+        }
+    }
+
+    #[inline(always)]
+    pub fn ints(self, a: i64, b: i64) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+            Cmp::Eq => a == b,
+            Cmp::Ne => a != b,
+        }
+    }
+
+    /// IEEE comparison, which is the language's for two Floats (NaN is
+    /// unequal to everything and unordered).
+    #[inline(always)]
+    pub fn floats(self, a: f64, b: f64) -> bool {
+        match self {
+            Cmp::Lt => a < b,
+            Cmp::Le => a <= b,
+            Cmp::Gt => a > b,
+            Cmp::Ge => a >= b,
+            Cmp::Eq => a == b,
+            Cmp::Ne => a != b,
+        }
+    }
 }
 
 #[cfg(test)]

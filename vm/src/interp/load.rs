@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::call::CacheEntry;
+use super::cache::Site;
 use super::fiber::{Frame, OnReturn};
 use super::link::{exported_globals, translate, ClassDesc, Import, Module, ModuleState};
 use super::{Exc, Vm};
@@ -80,8 +80,10 @@ impl Vm {
                 cf.str_const(f.name).unwrap_or("?").to_string()
             };
             let proto = translate(f, cf, &mut self.symbols, index as u32, display);
-            let caches = vec![CacheEntry::Empty; proto.n_caches as usize];
-            self.code.push(Arc::from(proto.code.clone()));
+            let caches = vec![Site::default(); proto.n_caches as usize];
+            let mut code = proto.code.clone();
+            super::fuse::fuse(&mut code);
+            self.code.push(Arc::from(code));
             self.caches.push(caches);
             protos.push(self.protos.len() as u32);
             self.protos.push(proto);
@@ -135,7 +137,7 @@ impl Vm {
         let object = self.heap.alloc(Object::Module(Box::new(ModuleObj {
             name: name.clone(),
             index: index as u32,
-            members: HashMap::new(),
+            members: crate::symbol::SymMap::default(),
         })));
         self.modules.push(Module {
             name,

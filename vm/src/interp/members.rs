@@ -1,7 +1,7 @@
 //! Member access (`obj.name`), indexing (`obj[i]`), and the literal
 //! builders that need the heap (maps, interpolated strings).
 
-use super::call::CacheEntry;
+use super::cache::{Entry, Kind};
 use super::{Exc, Vm};
 use crate::object::{BoundObj, MapObj, Object, StrObj};
 use crate::runtime::{format, keys};
@@ -26,27 +26,26 @@ impl Vm {
         if let Value::Obj(r) = obj {
             if let Object::Instance(inst) = self.heap.get(r) {
                 let class = inst.class;
-                if let CacheEntry::Field { class: c, slot } =
-                    self.caches[proto as usize][cache as usize]
-                {
-                    if c == class {
-                        if self.collect_stats {
-                            self.stats.cache_hits[1] += 1;
+                let slot = match self.cached(proto, cache, class, name, Kind::GetField) {
+                    Some(e) => Some(e.slot as u16),
+                    None => {
+                        let slot = match self.heap.get(class) {
+                            Object::Class(c) => c.field_index.get(&name).copied(),
+                            _ => None,
+                        };
+                        if let Some(slot) = slot {
+                            self.remember(
+                                proto,
+                                cache,
+                                name,
+                                Kind::GetField,
+                                Entry::field(class, slot),
+                            );
                         }
-                        if let Object::Instance(inst) = self.heap.get(r) {
-                            return Ok(inst.fields[slot as usize]);
-                        }
+                        slot
                     }
-                }
-                if self.collect_stats {
-                    self.stats.cache_misses[1] += 1;
-                }
-                let slot = match self.heap.get(class) {
-                    Object::Class(c) => c.field_index.get(&name).copied(),
-                    _ => None,
                 };
                 if let Some(slot) = slot {
-                    self.caches[proto as usize][cache as usize] = CacheEntry::Field { class, slot };
                     if let Object::Instance(inst) = self.heap.get(r) {
                         return Ok(inst.fields[slot as usize]);
                     }
@@ -94,7 +93,7 @@ impl Vm {
                 _ => {}
             }
         }
-        if self.symbols.name(name) == "class" {
+        if name == self.sym_class {
             return Ok(Member::Value(Value::Obj(class)));
         }
         if let Some(m) = self.find_method(class, name) {
@@ -196,7 +195,7 @@ impl Vm {
         proto: u32,
         cache: u32,
     ) -> Result<(), Exc> {
-        if self.symbols.name(name) == "class" {
+        if name == self.sym_class {
             return Err(self.error_of("AttributeError", "cannot assign to 'class'".into()));
         }
         let Value::Obj(r) = obj else {
@@ -254,12 +253,24 @@ impl Vm {
         proto: u32,
         cache: u32,
     ) -> Result<(), Exc> {
-        let slot = match self.caches[proto as usize][cache as usize] {
-            CacheEntry::Field { class: c, slot } if c == class => Some(slot),
-            _ => match self.heap.get(class) {
-                Object::Class(c) => c.field_index.get(&name).copied(),
-                _ => None,
-            },
+        let slot = match self.cached(proto, cache, class, name, Kind::SetField) {
+            Some(e) => Some(e.slot as u16),
+            None => {
+                let slot = match self.heap.get(class) {
+                    Object::Class(c) => c.field_index.get(&name).copied(),
+                    _ => None,
+                };
+                if let Some(slot) = slot {
+                    self.remember(
+                        proto,
+                        cache,
+                        name,
+                        Kind::SetField,
+                        Entry::field(class, slot),
+                    );
+                }
+                slot
+            }
         };
         let Some(slot) = slot else {
             let msg = format!(
@@ -269,7 +280,6 @@ impl Vm {
             );
             return Err(self.error_of("AttributeError", msg));
         };
-        self.caches[proto as usize][cache as usize] = CacheEntry::Field { class, slot };
         if let Object::Instance(inst) = self.heap.get_mut(r) {
             inst.fields[slot as usize] = v;
         }

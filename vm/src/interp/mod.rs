@@ -7,15 +7,20 @@
 //! [`MAX_NATIVE_DEPTH`]. The running fiber's stacks live in the VM itself
 //! and are swapped with a fiber object's on resume and yield.
 
+pub mod cache;
 pub mod call;
 pub mod class;
 pub mod error;
 pub mod fiber;
+pub mod fuse;
 pub mod instr;
 pub mod iter;
 pub mod link;
 pub mod load;
 pub mod members;
+// The dispatch loop: unchecked operand-stack, local and code access, each
+// justified by a verifier rule.
+#[allow(unsafe_code)]
 pub mod run;
 
 use std::collections::HashMap;
@@ -64,8 +69,8 @@ impl Default for Limits {
 pub struct Stats {
     pub instructions: u64,
     pub calls: u64,
-    pub cache_hits: [u64; 3],
-    pub cache_misses: [u64; 3],
+    /// Inline-cache outcomes, by [`cache::Kind`].
+    pub cache: [cache::CacheStats; 3],
 }
 
 /// Built-in classes, by role.
@@ -81,7 +86,9 @@ pub struct Vm {
     /// Translated code, per prototype (shared so the loop can hold it).
     pub code: Vec<std::sync::Arc<[instr::Instr]>>,
     /// Inline caches, per prototype.
-    pub caches: Vec<Vec<call::CacheEntry>>,
+    pub caches: Vec<Vec<cache::Site>>,
+    /// The cache behind megamorphic sites.
+    pub mega: cache::MegaCache,
     pub modules: Vec<Module>,
     /// Values of the prelude table, by builtin index.
     pub builtins: Vec<Value>,
@@ -107,8 +114,11 @@ pub struct Vm {
     pub collect_stats: bool,
     /// Values natives hold across a possible collection.
     pub temp_roots: Vec<Value>,
+    /// Argument buffers for native calls, reused (one per nesting level).
+    pub arg_pool: Vec<Vec<Value>>,
     pub out: Box<dyn std::io::Write + Send>,
     pub sym_init: Sym,
+    pub sym_class: Sym,
 }
 
 impl Vm {
@@ -123,6 +133,7 @@ impl Vm {
             protos: Vec::new(),
             code: Vec::new(),
             caches: Vec::new(),
+            mega: cache::MegaCache::default(),
             modules: Vec::new(),
             builtins: Vec::new(),
             classes: HashMap::new(),
@@ -140,10 +151,13 @@ impl Vm {
             stats: Stats::default(),
             collect_stats: false,
             temp_roots: Vec::new(),
+            arg_pool: Vec::new(),
             out: Box::new(std::io::stdout()),
             sym_init: Sym(0),
+            sym_class: Sym(0),
         };
         vm.sym_init = vm.symbols.intern("init");
+        vm.sym_class = vm.symbols.intern("class");
         crate::runtime::prelude::install(&mut vm);
         vm
     }
@@ -174,7 +188,7 @@ impl Vm {
             .enumerate()
             .map(|(i, s)| (*s, i as u16))
             .collect();
-        let mut methods = HashMap::new();
+        let mut methods = crate::symbol::SymMap::default();
         if let Some(sup) = superclass {
             if let Object::Class(c) = self.heap.get(sup) {
                 methods = c.methods.clone();
@@ -186,8 +200,8 @@ impl Vm {
             fields,
             field_index,
             methods,
-            statics: HashMap::new(),
-            static_methods: HashMap::new(),
+            statics: crate::symbol::SymMap::default(),
+            static_methods: crate::symbol::SymMap::default(),
             field_inits: Vec::new(),
             builtin: Some(builtin),
             module: None,
@@ -229,6 +243,7 @@ impl Vm {
             }
         }
         self.heap.collect(roots.into_iter());
+        self.mega.clear();
     }
 }
 

@@ -4,10 +4,11 @@
 //! frame base — lives in locals and is written back to the frame only where
 //! an instruction may call, return, throw or switch fibers.
 
+use super::cache::{Hit, Kind};
 use super::fiber::{Frame, OnReturn};
-use super::instr::Instr;
+use super::instr::{Cmp, Instr};
 use super::{Exc, Vm};
-use crate::object::{Object, RangeObj};
+use crate::object::{IterObj, Object, RangeObj};
 use crate::runtime::ops;
 use crate::value::Value;
 
@@ -27,12 +28,31 @@ impl Vm {
         }
     }
 
-    #[allow(clippy::too_many_lines)]
     fn run_frames(&mut self, stop: usize) -> Result<Value, Exc> {
+        // Two copies of the loop, so the common one carries no counting.
+        if self.collect_stats {
+            self.run_loop::<true>(stop)
+        } else {
+            self.run_loop::<false>(stop)
+        }
+    }
+
+    // The fast path's arms read best as "if the common case, do it and
+    // `continue`", so clippy's match-collapsing advice is declined.
+    #[allow(
+        clippy::too_many_lines,
+        clippy::int_plus_one,
+        clippy::collapsible_match,
+        clippy::collapsible_if
+    )]
+    fn run_loop<const STATS: bool>(&mut self, stop: usize) -> Result<Value, Exc> {
         let mut frame = *self.frames.last().expect("a frame to run");
-        let mut code = std::sync::Arc::clone(&self.code_of(frame.proto));
+        // The running function's code. `self.code` only ever grows and each
+        // entry is an `Arc` it never drops, so the slice outlives the loop.
+        let mut code: *const [Instr] = &*self.code[frame.proto as usize];
         let mut ip = frame.ip;
         let mut base = frame.base;
+        let mut module = self.protos[frame.proto as usize].module as usize;
         macro_rules! save {
             () => {
                 if let Some(f) = self.frames.last_mut() {
@@ -43,20 +63,69 @@ impl Vm {
         macro_rules! reload {
             () => {{
                 frame = *self.frames.last().expect("a frame to run");
-                code = std::sync::Arc::clone(&self.code_of(frame.proto));
+                code = &*self.code[frame.proto as usize];
                 ip = frame.ip;
                 base = frame.base;
+                module = self.protos[frame.proto as usize].module as usize;
             }};
         }
+        // Operand-stack access. The verifier proves that every instruction
+        // finds the operands it pops above the frame's locals (rule "stack
+        // height never negative") and never pushes past `max_stack` (rule
+        // "stack height never above the declared maximum"), and
+        // `push_frame` reserves `base + locals + max_stack` slots, so these
+        // need no checks.
         macro_rules! pop {
-            () => {
-                self.stack.pop().unwrap_or(Value::Nil)
-            };
+            () => {{
+                let n = self.stack.len();
+                debug_assert!(n > base);
+                // SAFETY: see above: there is an operand to pop, and
+                // `Value` is `Copy`, so shortening the length drops nothing.
+                unsafe {
+                    self.stack.set_len(n - 1);
+                    *self.stack.as_ptr().add(n - 1)
+                }
+            }};
         }
-        macro_rules! top {
-            () => {
-                *self.stack.last().unwrap_or(&Value::Nil)
-            };
+        macro_rules! push {
+            ($v:expr) => {{
+                let v = $v;
+                let n = self.stack.len();
+                debug_assert!(n < self.stack.capacity());
+                // SAFETY: see above: the slot is within the reserved
+                // capacity.
+                unsafe {
+                    self.stack.as_mut_ptr().add(n).write(v);
+                    self.stack.set_len(n + 1);
+                }
+            }};
+        }
+        macro_rules! peek {
+            ($depth:expr) => {{
+                let n = self.stack.len();
+                debug_assert!(n - base >= $depth);
+                // SAFETY: see above: the operand is there.
+                unsafe { *self.stack.as_ptr().add(n - $depth) }
+            }};
+        }
+        macro_rules! local {
+            ($l:expr) => {{
+                let i = base + $l as usize;
+                debug_assert!(i < self.stack.len());
+                // SAFETY: the verifier checks every local index against the
+                // function's `n_locals`, and `enter_closure` sized the frame
+                // to hold them.
+                unsafe { *self.stack.as_ptr().add(i) }
+            }};
+        }
+        macro_rules! set_local {
+            ($l:expr, $v:expr) => {{
+                let v = $v;
+                let i = base + $l as usize;
+                debug_assert!(i < self.stack.len());
+                // SAFETY: as for `local!`.
+                unsafe { *self.stack.as_mut_ptr().add(i) = v }
+            }};
         }
         macro_rules! throw {
             ($e:expr) => {{
@@ -69,402 +138,1081 @@ impl Vm {
                 let b = pop!();
                 let a = pop!();
                 match $f(self, a, b) {
-                    Ok(v) => self.stack.push(v),
+                    Ok(v) => push!(v),
                     Err(e) => throw!(e),
                 }
             }};
         }
+        // Replaces the two operands on top with `$v`.
+        macro_rules! replace2 {
+            ($v:expr) => {{
+                let v = $v;
+                let n = self.stack.len();
+                // SAFETY: two operands were there (verifier stack rule).
+                unsafe {
+                    self.stack.set_len(n - 1);
+                    *self.stack.as_mut_ptr().add(n - 2) = v;
+                }
+            }};
+        }
+        // Int and Float fast paths; anything else (overflow included) goes
+        // to the full operation.
+        macro_rules! arith {
+            ($int:ident, $flt:tt, $slow:path) => {{
+                let fast = match (peek!(2), peek!(1)) {
+                    (Value::Int(a), Value::Int(b)) => a.$int(b).map(Value::Int),
+                    (Value::Float(a), Value::Float(b)) => Some(Value::Float(a $flt b)),
+                    _ => None,
+                };
+                match fast {
+                    Some(v) => replace2!(v),
+                    None => {
+                        save!();
+                        binary!($slow)
+                    }
+                }
+            }};
+        }
+        macro_rules! compare {
+            ($cmp:expr, $slow:path) => {{
+                let fast = match (peek!(2), peek!(1)) {
+                    (Value::Int(a), Value::Int(b)) => Some($cmp.ints(a, b)),
+                    (Value::Float(a), Value::Float(b)) => Some($cmp.floats(a, b)),
+                    _ => None,
+                };
+                match fast {
+                    Some(v) => replace2!(Value::Bool(v)),
+                    None => {
+                        save!();
+                        binary!($slow)
+                    }
+                }
+            }};
+        }
+        macro_rules! equality {
+            ($negate:expr) => {{
+                save!();
+                let (a, b) = (peek!(2), peek!(1));
+                match self.eq_value(a, b) {
+                    Ok(v) => {
+                        let v = if $negate { Value::Bool(!v.truthy()) } else { v };
+                        replace2!(v);
+                    }
+                    Err(e) => throw!(e),
+                }
+            }};
+        }
+        // The fast path keeps the stack's data pointer and length in
+        // locals (`st`, `sp`), writing the length back before the slow path
+        // and re-reading both after it, since it may reallocate the stack.
+        let mut st: *mut Value = self.stack.as_mut_ptr();
+        let mut sp: usize = self.stack.len();
+        macro_rules! fpush {
+            ($v:expr) => {{
+                let v = $v;
+                debug_assert!(sp < self.stack.capacity());
+                // SAFETY: the slot is within the reserved capacity (verifier
+                // rule "stack height never above the declared maximum" and
+                // `push_frame`'s reservation).
+                unsafe { st.add(sp).write(v) };
+                sp += 1;
+            }};
+        }
+        macro_rules! fpop {
+            () => {{
+                debug_assert!(sp > base);
+                sp -= 1;
+                // SAFETY: there is an operand to pop (verifier rule "stack
+                // height never negative").
+                unsafe { *st.add(sp) }
+            }};
+        }
+        macro_rules! fpeek {
+            ($depth:expr) => {{
+                debug_assert!(sp - base >= $depth);
+                // SAFETY: the instruction has this many operands (verifier
+                // stack rules).
+                unsafe { *st.add(sp - $depth) }
+            }};
+        }
+        macro_rules! fput {
+            ($depth:expr, $v:expr) => {{
+                let v = $v;
+                debug_assert!(sp - base >= $depth);
+                // SAFETY: as for `fpeek!`.
+                unsafe { *st.add(sp - $depth) = v };
+            }};
+        }
+        macro_rules! floc {
+            ($l:expr) => {{
+                debug_assert!(base + ($l as usize) < sp);
+                // SAFETY: the verifier checks local indexes against
+                // `n_locals`, and the frame was sized to hold them.
+                unsafe { *st.add(base + $l as usize) }
+            }};
+        }
+        macro_rules! fset {
+            ($l:expr, $v:expr) => {{
+                let v = $v;
+                debug_assert!(base + ($l as usize) < sp);
+                // SAFETY: as for `floc!`.
+                unsafe { *st.add(base + $l as usize) = v };
+            }};
+        }
+        macro_rules! fast_arith {
+            ($int:ident, $flt:tt) => {{
+                let fast = match (fpeek!(2), fpeek!(1)) {
+                    (Value::Int(a), Value::Int(b)) => a.$int(b).map(Value::Int),
+                    (Value::Float(a), Value::Float(b)) => Some(Value::Float(a $flt b)),
+                    _ => None,
+                };
+                if let Some(v) = fast {
+                    sp -= 1;
+                    fput!(1, v);
+                    continue;
+                }
+            }};
+        }
+        macro_rules! fast_compare {
+            ($cmp:expr) => {{
+                let fast = match (fpeek!(2), fpeek!(1)) {
+                    (Value::Int(a), Value::Int(b)) => Some($cmp.ints(a, b)),
+                    (Value::Float(a), Value::Float(b)) => Some($cmp.floats(a, b)),
+                    _ => None,
+                };
+                if let Some(v) = fast {
+                    sp -= 1;
+                    fput!(1, Value::Bool(v));
+                    continue;
+                }
+            }};
+        }
+        // Enters a closure whose call `can_enter_fast` approved: its
+        // arguments are in place, the rest of its locals become nil.
+        macro_rules! fast_enter {
+            ($closure:expr, $proto:expr, $at:expr, $argc:expr) => {{
+                let p = &self.protos[$proto as usize];
+                let top = $at + usize::from(p.n_locals).max(1 + $argc);
+                while sp < top {
+                    fpush!(Value::Nil);
+                }
+                if let Some(f) = self.frames.last_mut() {
+                    f.ip = ip;
+                }
+                self.frames.push(Frame {
+                    closure: $closure,
+                    proto: $proto,
+                    ip: 0,
+                    base: $at,
+                    on_return: OnReturn::Keep,
+                    boundary: false,
+                });
+                frame = self.frames[self.frames.len() - 1];
+                code = &*self.code[$proto as usize];
+                ip = 0;
+                base = $at;
+                module = p.module as usize;
+            }};
+        }
         loop {
-            let instr = code[ip];
+            // SAFETY: `ip` stays inside the code: the verifier checks that
+            // every jump target (and handler) is an instruction boundary
+            // inside the function and that control cannot fall off the end,
+            // and translation maps boundaries to instruction indexes.
+            let instr = unsafe {
+                debug_assert!(ip < code.len());
+                *code.cast::<Instr>().add(ip)
+            };
             ip += 1;
-            if self.collect_stats {
+            if STATS {
                 self.stats.instructions += 1;
             }
+            // The fast path: the common cases of the hottest instructions,
+            // on the cached stack pointer. An arm that handles its case
+            // ends with `continue`; one that does not falls through,
+            // having changed nothing, to the slow path below.
             match instr {
-                Instr::Nop => {}
                 Instr::Const(k) => {
-                    let v = self.modules[self.protos[frame.proto as usize].module as usize]
-                        .constants[k as usize];
-                    self.stack.push(v);
+                    fpush!(self.modules[module].constants[k as usize]);
+                    continue;
                 }
-                Instr::Int(i) => self.stack.push(Value::Int(i)),
-                Instr::Nil => self.stack.push(Value::Nil),
-                Instr::True => self.stack.push(Value::Bool(true)),
-                Instr::False => self.stack.push(Value::Bool(false)),
+                Instr::Int(i) => {
+                    fpush!(Value::Int(i));
+                    continue;
+                }
+                Instr::Nil => {
+                    fpush!(Value::Nil);
+                    continue;
+                }
+                Instr::True => {
+                    fpush!(Value::Bool(true));
+                    continue;
+                }
+                Instr::False => {
+                    fpush!(Value::Bool(false));
+                    continue;
+                }
                 Instr::Pop => {
-                    self.stack.pop();
+                    let _ = fpop!();
+                    continue;
                 }
                 Instr::Dup => {
-                    let v = top!();
-                    self.stack.push(v);
-                }
-                Instr::Dup2 => {
-                    let n = self.stack.len();
-                    let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
-                    self.stack.push(a);
-                    self.stack.push(b);
-                }
-                Instr::Swap => {
-                    let n = self.stack.len();
-                    self.stack.swap(n - 1, n - 2);
+                    fpush!(fpeek!(1));
+                    continue;
                 }
                 Instr::LoadLocal(l) => {
-                    let v = self.stack[base + l as usize];
-                    self.stack.push(v);
+                    fpush!(floc!(l));
+                    continue;
                 }
                 Instr::StoreLocal(l) => {
-                    let v = pop!();
-                    self.stack[base + l as usize] = v;
+                    let v = fpop!();
+                    fset!(l, v);
+                    continue;
                 }
-                Instr::LoadUpval(u) => {
-                    let cell = self.upvalue(frame.closure, u);
-                    let v = self.cell_get(cell);
-                    self.stack.push(v);
+                Instr::LoadLocal2(a, b) => {
+                    fpush!(floc!(a));
+                    fpush!(floc!(b));
+                    ip += 1;
+                    continue;
                 }
-                Instr::StoreUpval(u) => {
-                    let cell = self.upvalue(frame.closure, u);
-                    let v = pop!();
-                    self.cell_set(cell, v);
+                Instr::IncLocal(l, k) => {
+                    if let Value::Int(a) = floc!(l) {
+                        if let Some(v) = a.checked_add(i64::from(k)) {
+                            fset!(l, Value::Int(v));
+                            ip += 3;
+                            continue;
+                        }
+                    }
                 }
                 Instr::LoadGlobal(g) => {
-                    let m = self.protos[frame.proto as usize].module as usize;
-                    let v = self.modules[m].globals[g as usize];
-                    self.stack.push(v);
+                    fpush!(self.modules[module].globals[g as usize]);
+                    continue;
                 }
                 Instr::StoreGlobal(g) => {
-                    let m = self.protos[frame.proto as usize].module as usize;
-                    let v = pop!();
-                    self.modules[m].globals[g as usize] = v;
+                    let v = fpop!();
+                    self.modules[module].globals[g as usize] = v;
+                    continue;
                 }
-                Instr::LoadBuiltin(b) => {
-                    let v = self.builtins.get(b as usize).copied().unwrap_or(Value::Nil);
-                    self.stack.push(v);
-                }
-                Instr::NewCell(l) => {
-                    let v = pop!();
-                    let cell = self.heap.alloc(Object::Cell(v));
-                    self.stack[base + l as usize] = Value::Obj(cell);
-                }
-                Instr::LoadCell(l) => {
-                    let slot = self.stack[base + l as usize];
-                    match self.cell_of(slot) {
-                        Ok(c) => {
-                            let v = self.cell_get(c);
-                            self.stack.push(v);
-                        }
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::StoreCell(l) => {
-                    let slot = self.stack[base + l as usize];
-                    let v = pop!();
-                    match self.cell_of(slot) {
-                        Ok(c) => self.cell_set(c, v),
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::Import(i) => {
-                    save!();
-                    let m = self.protos[frame.proto as usize].module as usize;
-                    match self.import(m, i as usize) {
-                        Ok(Some(v)) => self.stack.push(v),
-                        Ok(None) => {
-                            // The module's top-level code was pushed as a
-                            // frame; its result is the module object.
-                            reload!();
-                        }
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::GetField(name, cache) => {
-                    let obj = pop!();
-                    match self.get_field(obj, name, frame.proto, cache) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::SetField(name, cache) => {
-                    let v = pop!();
-                    let obj = pop!();
-                    if let Err(e) = self.set_field(obj, name, v, frame.proto, cache) {
-                        throw!(e);
-                    }
-                }
-                Instr::GetIndex => {
-                    save!();
-                    let i = pop!();
-                    let obj = pop!();
-                    match self.get_index(obj, i) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::SetIndex => {
-                    save!();
-                    let v = pop!();
-                    let i = pop!();
-                    let obj = pop!();
-                    if let Err(e) = self.set_index(obj, i, v) {
-                        throw!(e);
-                    }
-                }
-                Instr::GetSuper(name) => {
-                    let this = pop!();
-                    match self.get_super(frame.closure, this, name) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::Add => {
-                    let n = self.stack.len();
-                    if let (Value::Int(a), Value::Int(b)) = (self.stack[n - 2], self.stack[n - 1]) {
-                        if let Some(s) = a.checked_add(b) {
-                            self.stack.truncate(n - 1);
-                            self.stack[n - 2] = Value::Int(s);
-                            continue;
-                        }
-                    }
-                    save!();
-                    binary!(ops::add)
-                }
-                Instr::Sub => {
-                    let n = self.stack.len();
-                    if let (Value::Int(a), Value::Int(b)) = (self.stack[n - 2], self.stack[n - 1]) {
-                        if let Some(s) = a.checked_sub(b) {
-                            self.stack.truncate(n - 1);
-                            self.stack[n - 2] = Value::Int(s);
-                            continue;
-                        }
-                    }
-                    save!();
-                    binary!(ops::sub)
-                }
-                Instr::Mul => {
-                    save!();
-                    binary!(ops::mul)
-                }
+                Instr::Add => fast_arith!(checked_add, +),
+                Instr::Sub => fast_arith!(checked_sub, -),
+                Instr::Mul => fast_arith!(checked_mul, *),
                 Instr::Div => {
-                    save!();
-                    binary!(ops::div)
-                }
-                Instr::Mod => {
-                    save!();
-                    binary!(ops::rem)
-                }
-                Instr::Pow => {
-                    save!();
-                    binary!(ops::pow)
-                }
-                Instr::BitAnd => binary!(ops::bit_and),
-                Instr::BitOr => binary!(ops::bit_or),
-                Instr::BitXor => binary!(ops::bit_xor),
-                Instr::Shl => binary!(ops::shl),
-                Instr::Shr => binary!(ops::shr),
-                Instr::Neg => {
-                    save!();
-                    let a = pop!();
-                    match ops::neg(self, a) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
+                    if let (Value::Float(a), Value::Float(b)) = (fpeek!(2), fpeek!(1)) {
+                        sp -= 1;
+                        fput!(1, Value::Float(a / b));
+                        continue;
                     }
                 }
-                Instr::BitNot => {
-                    let a = pop!();
-                    match ops::bit_not(self, a) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
+                Instr::AddInt(k) => {
+                    if let Value::Int(a) = fpeek!(1) {
+                        if let Some(v) = a.checked_add(i64::from(k)) {
+                            fput!(1, Value::Int(v));
+                            ip += 1;
+                            continue;
+                        }
+                    }
+                }
+                Instr::SubInt(k) => {
+                    if let Value::Int(a) = fpeek!(1) {
+                        if let Some(v) = a.checked_sub(i64::from(k)) {
+                            fput!(1, Value::Int(v));
+                            ip += 1;
+                            continue;
+                        }
+                    }
+                }
+                Instr::Lt => fast_compare!(Cmp::Lt),
+                Instr::Le => fast_compare!(Cmp::Le),
+                Instr::Gt => fast_compare!(Cmp::Gt),
+                Instr::Ge => fast_compare!(Cmp::Ge),
+                Instr::Eq => fast_compare!(Cmp::Eq),
+                Instr::Ne => fast_compare!(Cmp::Ne),
+                Instr::CmpJump(c, t) => {
+                    let fast = match (fpeek!(2), fpeek!(1)) {
+                        (Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
+                        (Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
+                        _ => None,
+                    };
+                    if let Some(taken) = fast {
+                        sp -= 2;
+                        ip = if taken { ip + 1 } else { t as usize };
+                        continue;
+                    }
+                }
+                Instr::CmpIntJump(c, k, t) => {
+                    if let Value::Int(a) = fpeek!(1) {
+                        sp -= 1;
+                        ip = if c.ints(a, i64::from(k)) {
+                            ip + 2
+                        } else {
+                            t as usize
+                        };
+                        continue;
                     }
                 }
                 Instr::Not => {
-                    let a = pop!();
-                    self.stack.push(Value::Bool(!a.truthy()));
-                }
-                Instr::Eq | Instr::Ne => {
-                    save!();
-                    let n = self.stack.len();
-                    let (a, b) = (self.stack[n - 2], self.stack[n - 1]);
-                    match self.eq_value(a, b) {
-                        Ok(v) => {
-                            self.stack.truncate(n - 2);
-                            let v = match instr {
-                                Instr::Eq => v,
-                                _ => Value::Bool(!v.truthy()),
-                            };
-                            self.stack.push(v);
-                        }
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::Lt => {
-                    let n = self.stack.len();
-                    if let (Value::Int(a), Value::Int(b)) = (self.stack[n - 2], self.stack[n - 1]) {
-                        self.stack.truncate(n - 1);
-                        self.stack[n - 2] = Value::Bool(a < b);
-                        continue;
-                    }
-                    save!();
-                    binary!(ops::lt)
-                }
-                Instr::Le => {
-                    save!();
-                    binary!(ops::le)
-                }
-                Instr::Gt => {
-                    save!();
-                    binary!(ops::gt)
-                }
-                Instr::Ge => {
-                    save!();
-                    binary!(ops::ge)
-                }
-                Instr::Is => binary!(ops::is),
-                Instr::IsCatch => binary!(ops::is_catch),
-                Instr::Range | Instr::RangeIncl => {
-                    let b = pop!();
-                    let a = pop!();
-                    match self.make_range(a, b, instr == Instr::RangeIncl) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
-                    }
+                    let v = fpeek!(1);
+                    fput!(1, Value::Bool(!v.truthy()));
+                    continue;
                 }
                 Instr::Jump(t) => {
-                    if (t as usize) < ip {
-                        save!();
-                        self.maybe_collect();
+                    // A backward jump is a safepoint: the slow path
+                    // collects there when one is due.
+                    if (t as usize) >= ip || !self.heap.should_collect() {
+                        ip = t as usize;
+                        continue;
                     }
-                    ip = t as usize;
                 }
                 Instr::JumpIfFalse(t) => {
-                    if !pop!().truthy() {
+                    if !fpop!().truthy() {
                         ip = t as usize;
                     }
+                    continue;
                 }
                 Instr::JumpIfTrue(t) => {
-                    if pop!().truthy() {
+                    if fpop!().truthy() {
                         ip = t as usize;
                     }
+                    continue;
                 }
                 Instr::AndJump(t) => {
-                    if top!().truthy() {
-                        self.stack.pop();
+                    if fpeek!(1).truthy() {
+                        sp -= 1;
                     } else {
                         ip = t as usize;
                     }
+                    continue;
                 }
                 Instr::OrJump(t) => {
-                    if top!().truthy() {
+                    if fpeek!(1).truthy() {
                         ip = t as usize;
                     } else {
-                        self.stack.pop();
+                        sp -= 1;
+                    }
+                    continue;
+                }
+                Instr::GetField(_, cache) => {
+                    if let Some(v) = self.field_fast::<STATS>(fpeek!(1), frame.proto, cache) {
+                        fput!(1, v);
+                        continue;
                     }
                 }
-                Instr::JumpIfArg(l, t) => {
-                    if !matches!(self.stack[base + l as usize], Value::Obj(r) if r == self.absent())
-                    {
+                Instr::LocalField(l, _, cache) => {
+                    if let Some(v) = self.field_fast::<STATS>(floc!(l), frame.proto, cache) {
+                        fpush!(v);
+                        ip += 1;
+                        continue;
+                    }
+                }
+                Instr::SetField(_, cache) => {
+                    if self.set_field_fast::<STATS>(fpeek!(2), fpeek!(1), frame.proto, cache) {
+                        sp -= 2;
+                        continue;
+                    }
+                }
+                Instr::GetIndex => {
+                    if let (Value::Obj(r), Value::Int(i)) = (fpeek!(2), fpeek!(1)) {
+                        if let Object::List(items) = self.heap.get(r) {
+                            if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                                sp -= 1;
+                                fput!(1, v);
+                                continue;
+                            }
+                        }
+                    }
+                }
+                Instr::SetIndex => {
+                    if let (Value::Obj(r), Value::Int(n)) = (fpeek!(3), fpeek!(2)) {
+                        let v = fpeek!(1);
+                        if let Object::List(items) = self.heap.get_mut(r) {
+                            if let Some(slot) =
+                                usize::try_from(n).ok().and_then(|n| items.get_mut(n))
+                            {
+                                *slot = v;
+                                sp -= 3;
+                                continue;
+                            }
+                        }
+                    }
+                }
+                Instr::ForNext(l, t) => match self.range_next(floc!(l)) {
+                    Some(Some(i)) => {
+                        fpush!(Value::Int(i));
+                        continue;
+                    }
+                    Some(None) => {
                         ip = t as usize;
+                        continue;
                     }
-                }
-                Instr::Iter => {
-                    save!();
-                    let x = pop!();
-                    match self.make_iter(x) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::ForNext(l, t) | Instr::ForNext2(l, t) => {
-                    save!();
-                    let it = self.stack[base + l as usize];
-                    let pair = matches!(instr, Instr::ForNext2(..));
-                    match self.iter_next(it, pair) {
-                        Ok(true) => {}
-                        Ok(false) => ip = t as usize,
-                        Err(e) => throw!(e),
-                    }
-                }
+                    None => {}
+                },
                 Instr::Call(argc) => {
-                    save!();
-                    match self.call_at(argc as usize) {
-                        Ok(true) => reload!(),
-                        Ok(false) => {}
-                        Err(e) => throw!(e),
+                    let argc = usize::from(argc);
+                    let at = sp - argc - 1;
+                    if let Value::Obj(r) = fpeek!(argc + 1) {
+                        if let Object::Closure(c) = self.heap.get(r) {
+                            let proto = c.proto;
+                            if self.can_enter_fast(proto, at, argc) {
+                                if STATS {
+                                    self.stats.calls += 1;
+                                }
+                                fast_enter!(r, proto, at, argc);
+                                continue;
+                            }
+                        }
                     }
                 }
-                Instr::Invoke(name, argc, cache) => {
-                    save!();
-                    match self.invoke_at(name, argc as usize, frame.proto, cache) {
-                        Ok(true) => reload!(),
-                        Ok(false) => {}
-                        Err(e) => throw!(e),
-                    }
-                }
-                Instr::SuperInvoke(name, argc) => {
-                    save!();
-                    match self.super_invoke_at(frame.closure, name, argc as usize) {
-                        Ok(true) => reload!(),
-                        Ok(false) => {}
-                        Err(e) => throw!(e),
+                Instr::Invoke(_, argc, cache) => {
+                    let argc = usize::from(argc);
+                    let at = sp - argc - 1;
+                    if let Some((m, proto)) =
+                        self.method_fast::<STATS>(fpeek!(argc + 1), frame.proto, cache)
+                    {
+                        if self.can_enter_fast(proto, at, argc) {
+                            if STATS {
+                                self.stats.calls += 1;
+                            }
+                            fast_enter!(m, proto, at, argc);
+                            continue;
+                        }
                     }
                 }
                 Instr::Return => {
-                    let result = pop!();
-                    let done = self.frames.pop().expect("returning frame");
-                    let result = match done.on_return {
-                        OnReturn::Keep => Some(result),
-                        OnReturn::Receiver => Some(self.stack[done.base]),
-                        OnReturn::Discard => None,
-                    };
-                    self.stack.truncate(done.base);
-                    if let Some(v) = result {
-                        self.stack.push(v);
+                    let done = self.frames[self.frames.len() - 1];
+                    if done.on_return == OnReturn::Keep
+                        && !done.boundary
+                        && self.frames.len() > stop.max(1)
+                        && !self.heap.should_collect()
+                    {
+                        let result = fpeek!(1);
+                        self.frames.pop();
+                        sp = done.base;
+                        fpush!(result);
+                        frame = self.frames[self.frames.len() - 1];
+                        code = &*self.code[frame.proto as usize];
+                        ip = frame.ip;
+                        base = frame.base;
+                        module = self.protos[frame.proto as usize].module as usize;
+                        continue;
                     }
-                    if done.boundary || self.frames.len() < stop {
-                        return Ok(result.unwrap_or(Value::Nil));
+                }
+                _ => {}
+            }
+            // The slow path: every instruction, in full, on the VM's stack.
+            // SAFETY: `sp` is within the reserved capacity and every slot
+            // below it holds a value the fast path wrote or found there.
+            unsafe { self.stack.set_len(sp) };
+            'slow: {
+                match instr {
+                    Instr::Nop => {}
+                    Instr::Const(k) => {
+                        let v = self.modules[module].constants[k as usize];
+                        push!(v);
                     }
-                    reload!();
-                    self.maybe_collect();
-                }
-                Instr::Throw => {
-                    let e = pop!();
-                    let e = self.prepare_throw(e);
-                    throw!(Exc::Error(e))
-                }
-                Instr::Closure(f) => {
-                    let m = self.protos[frame.proto as usize].module as usize;
-                    match self.make_closure(m, f, frame.closure, base) {
-                        Ok(v) => self.stack.push(v),
+                    Instr::Int(i) => push!(Value::Int(i)),
+                    Instr::Nil => push!(Value::Nil),
+                    Instr::True => push!(Value::Bool(true)),
+                    Instr::False => push!(Value::Bool(false)),
+                    Instr::Pop => {
+                        let _ = pop!();
+                    }
+                    Instr::Dup => push!(peek!(1)),
+                    Instr::Dup2 => {
+                        let (a, b) = (peek!(2), peek!(1));
+                        push!(a);
+                        push!(b);
+                    }
+                    Instr::Swap => {
+                        let n = self.stack.len();
+                        self.stack.swap(n - 1, n - 2);
+                    }
+                    Instr::LoadLocal(l) => {
+                        let v = local!(l);
+                        push!(v);
+                    }
+                    Instr::StoreLocal(l) => {
+                        let v = pop!();
+                        set_local!(l, v);
+                    }
+                    Instr::LoadLocal2(a, b) => {
+                        let (a, b) = (local!(a), local!(b));
+                        push!(a);
+                        push!(b);
+                        ip += 1;
+                    }
+                    Instr::IncLocal(l, k) => match local!(l) {
+                        Value::Int(a) if a.checked_add(i64::from(k)).is_some() => {
+                            set_local!(l, Value::Int(a + i64::from(k)));
+                            ip += 3;
+                        }
+                        v => push!(v),
+                    },
+                    Instr::LoadUpval(u) => {
+                        let cell = self.upvalue(frame.closure, u);
+                        let v = self.cell_get(cell);
+                        push!(v);
+                    }
+                    Instr::StoreUpval(u) => {
+                        let cell = self.upvalue(frame.closure, u);
+                        let v = pop!();
+                        self.cell_set(cell, v);
+                    }
+                    Instr::LoadGlobal(g) => {
+                        let v = self.modules[module].globals[g as usize];
+                        push!(v);
+                    }
+                    Instr::StoreGlobal(g) => {
+                        let v = pop!();
+                        self.modules[module].globals[g as usize] = v;
+                    }
+                    Instr::LoadBuiltin(b) => {
+                        let v = self.builtins.get(b as usize).copied().unwrap_or(Value::Nil);
+                        push!(v);
+                    }
+                    Instr::NewCell(l) => {
+                        let v = pop!();
+                        let cell = self.heap.alloc(Object::Cell(v));
+                        set_local!(l, Value::Obj(cell));
+                    }
+                    Instr::LoadCell(l) => {
+                        let slot = local!(l);
+                        match self.cell_of(slot) {
+                            Ok(c) => {
+                                let v = self.cell_get(c);
+                                push!(v);
+                            }
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::StoreCell(l) => {
+                        let slot = local!(l);
+                        let v = pop!();
+                        match self.cell_of(slot) {
+                            Ok(c) => self.cell_set(c, v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::Import(i) => {
+                        save!();
+                        match self.import(module, i as usize) {
+                            Ok(Some(v)) => self.stack.push(v),
+                            Ok(None) => {
+                                // The module's top-level code was pushed as a
+                                // frame; its result is the module object.
+                                reload!();
+                            }
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::GetField(name, cache) => {
+                        let obj = peek!(1);
+                        if let Some(v) = self.field_fast::<STATS>(obj, frame.proto, cache) {
+                            replace1(&mut self.stack, v);
+                            break 'slow;
+                        }
+                        let _ = pop!();
+                        match self.get_field(obj, name, frame.proto, cache) {
+                            Ok(v) => push!(v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::LocalField(l, name, cache) => {
+                        let obj = local!(l);
+                        if let Some(v) = self.field_fast::<STATS>(obj, frame.proto, cache) {
+                            push!(v);
+                            ip += 1;
+                            break 'slow;
+                        }
+                        match self.get_field(obj, name, frame.proto, cache) {
+                            Ok(v) => {
+                                push!(v);
+                                ip += 1;
+                            }
+                            Err(_) => push!(obj),
+                        }
+                    }
+                    Instr::SetField(name, cache) => {
+                        let v = pop!();
+                        let obj = pop!();
+                        if let Err(e) = self.set_field(obj, name, v, frame.proto, cache) {
+                            throw!(e);
+                        }
+                    }
+                    Instr::GetIndex => {
+                        if let (Value::Obj(r), Value::Int(i)) = (peek!(2), peek!(1)) {
+                            if let Object::List(items) = self.heap.get(r) {
+                                if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i))
+                                {
+                                    replace2!(v);
+                                    break 'slow;
+                                }
+                            }
+                        }
+                        save!();
+                        let i = pop!();
+                        let obj = pop!();
+                        match self.get_index(obj, i) {
+                            Ok(v) => push!(v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::SetIndex => {
+                        let v = pop!();
+                        let i = pop!();
+                        let obj = pop!();
+                        if let (Value::Obj(r), Value::Int(n)) = (obj, i) {
+                            if let Object::List(items) = self.heap.get_mut(r) {
+                                if let Some(slot) =
+                                    usize::try_from(n).ok().and_then(|n| items.get_mut(n))
+                                {
+                                    *slot = v;
+                                    break 'slow;
+                                }
+                            }
+                        }
+                        save!();
+                        if let Err(e) = self.set_index(obj, i, v) {
+                            throw!(e);
+                        }
+                    }
+                    Instr::GetSuper(name) => {
+                        let this = pop!();
+                        match self.get_super(frame.closure, this, name) {
+                            Ok(v) => push!(v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::Add => arith!(checked_add, +, ops::add),
+                    Instr::Sub => arith!(checked_sub, -, ops::sub),
+                    Instr::Mul => arith!(checked_mul, *, ops::mul),
+                    Instr::AddInt(k) => {
+                        if let Value::Int(a) = peek!(1) {
+                            if let Some(s) = a.checked_add(i64::from(k)) {
+                                replace1(&mut self.stack, Value::Int(s));
+                                ip += 1;
+                                break 'slow;
+                            }
+                        }
+                        push!(Value::Int(i64::from(k)));
+                    }
+                    Instr::SubInt(k) => {
+                        if let Value::Int(a) = peek!(1) {
+                            if let Some(s) = a.checked_sub(i64::from(k)) {
+                                replace1(&mut self.stack, Value::Int(s));
+                                ip += 1;
+                                break 'slow;
+                            }
+                        }
+                        push!(Value::Int(i64::from(k)));
+                    }
+                    Instr::Div => {
+                        if let (Value::Float(a), Value::Float(b)) = (peek!(2), peek!(1)) {
+                            replace2!(Value::Float(a / b));
+                            break 'slow;
+                        }
+                        save!();
+                        binary!(ops::div)
+                    }
+                    Instr::Mod => {
+                        save!();
+                        binary!(ops::rem)
+                    }
+                    Instr::Pow => {
+                        save!();
+                        binary!(ops::pow)
+                    }
+                    Instr::BitAnd => binary!(ops::bit_and),
+                    Instr::BitOr => binary!(ops::bit_or),
+                    Instr::BitXor => binary!(ops::bit_xor),
+                    Instr::Shl => binary!(ops::shl),
+                    Instr::Shr => binary!(ops::shr),
+                    Instr::Neg => {
+                        save!();
+                        let a = pop!();
+                        match ops::neg(self, a) {
+                            Ok(v) => push!(v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::BitNot => {
+                        let a = pop!();
+                        match ops::bit_not(self, a) {
+                            Ok(v) => push!(v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::Not => {
+                        let a = pop!();
+                        push!(Value::Bool(!a.truthy()));
+                    }
+                    Instr::Eq => {
+                        if let (Value::Int(a), Value::Int(b)) = (peek!(2), peek!(1)) {
+                            replace2!(Value::Bool(a == b));
+                            break 'slow;
+                        }
+                        equality!(false)
+                    }
+                    Instr::Ne => {
+                        if let (Value::Int(a), Value::Int(b)) = (peek!(2), peek!(1)) {
+                            replace2!(Value::Bool(a != b));
+                            break 'slow;
+                        }
+                        equality!(true)
+                    }
+                    Instr::Lt => compare!(Cmp::Lt, ops::lt),
+                    Instr::Le => compare!(Cmp::Le, ops::le),
+                    Instr::Gt => compare!(Cmp::Gt, ops::gt),
+                    Instr::Ge => compare!(Cmp::Ge, ops::ge),
+                    Instr::CmpJump(c, t) => {
+                        let fast = match (peek!(2), peek!(1)) {
+                            (Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
+                            (Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
+                            _ => None,
+                        };
+                        match fast {
+                            Some(true) => {
+                                let _ = pop!();
+                                let _ = pop!();
+                                ip += 1;
+                            }
+                            Some(false) => {
+                                let _ = pop!();
+                                let _ = pop!();
+                                ip = t as usize;
+                            }
+                            // The comparison alone; JUMP_IF_FALSE follows.
+                            None => match c {
+                                Cmp::Lt => compare!(Cmp::Lt, ops::lt),
+                                Cmp::Le => compare!(Cmp::Le, ops::le),
+                                Cmp::Gt => compare!(Cmp::Gt, ops::gt),
+                                Cmp::Ge => compare!(Cmp::Ge, ops::ge),
+                                Cmp::Eq => equality!(false),
+                                Cmp::Ne => equality!(true),
+                            },
+                        }
+                    }
+                    Instr::CmpIntJump(c, k, t) => {
+                        if let Value::Int(a) = peek!(1) {
+                            let _ = pop!();
+                            ip = if c.ints(a, i64::from(k)) {
+                                ip + 2
+                            } else {
+                                t as usize
+                            };
+                            break 'slow;
+                        }
+                        push!(Value::Int(i64::from(k)));
+                    }
+                    Instr::Is => binary!(ops::is),
+                    Instr::IsCatch => binary!(ops::is_catch),
+                    Instr::Range | Instr::RangeIncl => {
+                        let b = pop!();
+                        let a = pop!();
+                        match self.make_range(a, b, instr == Instr::RangeIncl) {
+                            Ok(v) => push!(v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::Jump(t) => {
+                        if (t as usize) < ip {
+                            save!();
+                            self.maybe_collect();
+                        }
+                        ip = t as usize;
+                    }
+                    Instr::JumpIfFalse(t) => {
+                        if !pop!().truthy() {
+                            ip = t as usize;
+                        }
+                    }
+                    Instr::JumpIfTrue(t) => {
+                        if pop!().truthy() {
+                            ip = t as usize;
+                        }
+                    }
+                    Instr::AndJump(t) => {
+                        if peek!(1).truthy() {
+                            let _ = pop!();
+                        } else {
+                            ip = t as usize;
+                        }
+                    }
+                    Instr::OrJump(t) => {
+                        if peek!(1).truthy() {
+                            ip = t as usize;
+                        } else {
+                            let _ = pop!();
+                        }
+                    }
+                    Instr::JumpIfArg(l, t) => {
+                        let v = local!(l);
+                        if !matches!(v, Value::Obj(r) if r == self.absent()) {
+                            ip = t as usize;
+                        }
+                    }
+                    Instr::Iter => {
+                        save!();
+                        let x = pop!();
+                        match self.make_iter(x) {
+                            Ok(v) => self.stack.push(v),
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::ForNext(l, t) => {
+                        let it = local!(l);
+                        match self.range_next(it) {
+                            Some(Some(i)) => push!(Value::Int(i)),
+                            Some(None) => ip = t as usize,
+                            None => {
+                                save!();
+                                match self.iter_next(it, false) {
+                                    Ok(true) => {}
+                                    Ok(false) => ip = t as usize,
+                                    Err(e) => throw!(e),
+                                }
+                            }
+                        }
+                    }
+                    Instr::ForNext2(l, t) => {
+                        save!();
+                        let it = local!(l);
+                        match self.iter_next(it, true) {
+                            Ok(true) => {}
+                            Ok(false) => ip = t as usize,
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::Call(argc) => {
+                        save!();
+                        let argc = usize::from(argc);
+                        let at = self.stack.len() - argc - 1;
+                        let callee = self.stack[at];
+                        if let Value::Obj(r) = callee {
+                            if let Object::Closure(c) = self.heap.get(r) {
+                                let proto = c.proto;
+                                if STATS {
+                                    self.stats.calls += 1;
+                                }
+                                match self.enter_closure(r, proto, at, argc, OnReturn::Keep) {
+                                    Ok(()) => reload!(),
+                                    Err(e) => throw!(e),
+                                }
+                                break 'slow;
+                            }
+                        }
+                        match self.call_value_at(callee, at, argc) {
+                            Ok(true) => reload!(),
+                            Ok(false) => {}
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::Invoke(name, argc, cache) => {
+                        save!();
+                        let argc = usize::from(argc);
+                        let at = self.stack.len() - argc - 1;
+                        if let Some((m, proto)) =
+                            self.method_fast::<STATS>(self.stack[at], frame.proto, cache)
+                        {
+                            if STATS {
+                                self.stats.calls += 1;
+                            }
+                            match self.enter_closure(m, proto, at, argc, OnReturn::Keep) {
+                                Ok(()) => reload!(),
+                                Err(e) => throw!(e),
+                            }
+                            break 'slow;
+                        }
+                        match self.invoke_at(name, argc, frame.proto, cache) {
+                            Ok(true) => reload!(),
+                            Ok(false) => {}
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::SuperInvoke(name, argc) => {
+                        save!();
+                        match self.super_invoke_at(frame.closure, name, argc as usize) {
+                            Ok(true) => reload!(),
+                            Ok(false) => {}
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::Return => {
+                        let result = pop!();
+                        let done = self.frames.pop().expect("returning frame");
+                        let result = match done.on_return {
+                            OnReturn::Keep => Some(result),
+                            OnReturn::Receiver => Some(self.stack[done.base]),
+                            OnReturn::Discard => None,
+                        };
+                        self.stack.truncate(done.base);
+                        if let Some(v) = result {
+                            // Within the caller's reservation: the callee sat
+                            // on the caller's operand stack.
+                            push!(v);
+                        }
+                        if done.boundary || self.frames.len() < stop {
+                            return Ok(result.unwrap_or(Value::Nil));
+                        }
+                        reload!();
+                        self.maybe_collect();
+                    }
+                    Instr::Throw => {
+                        let e = pop!();
+                        let e = self.prepare_throw(e);
+                        throw!(Exc::Error(e))
+                    }
+                    Instr::Closure(f) => match self.make_closure(module, f, frame.closure, base) {
+                        Ok(v) => push!(v),
                         Err(e) => throw!(e),
+                    },
+                    Instr::Class(c, n) => {
+                        save!();
+                        match self.make_class(module, c as usize, n as usize) {
+                            Ok(v) => self.stack.push(v),
+                            Err(e) => throw!(e),
+                        }
                     }
-                }
-                Instr::Class(c, n) => {
-                    save!();
-                    let m = self.protos[frame.proto as usize].module as usize;
-                    match self.make_class(m, c as usize, n as usize) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
+                    Instr::List(n) => {
+                        let at = self.stack.len() - n as usize;
+                        let items: Vec<Value> = self.stack.drain(at..).collect();
+                        let r = self.heap.alloc(Object::List(items));
+                        push!(Value::Obj(r));
                     }
-                }
-                Instr::List(n) => {
-                    let at = self.stack.len() - n as usize;
-                    let items: Vec<Value> = self.stack.drain(at..).collect();
-                    let r = self.heap.alloc(Object::List(items));
-                    self.stack.push(Value::Obj(r));
-                }
-                Instr::Map(n) => {
-                    save!();
-                    match self.make_map(n as usize) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
+                    Instr::Map(n) => {
+                        save!();
+                        match self.make_map(n as usize) {
+                            Ok(v) => self.stack.push(v),
+                            Err(e) => throw!(e),
+                        }
                     }
-                }
-                Instr::Str(n) => {
-                    save!();
-                    match self.concat_strs(n as usize) {
-                        Ok(v) => self.stack.push(v),
-                        Err(e) => throw!(e),
+                    Instr::Str(n) => {
+                        save!();
+                        match self.concat_strs(n as usize) {
+                            Ok(v) => self.stack.push(v),
+                            Err(e) => throw!(e),
+                        }
                     }
                 }
             }
+            st = self.stack.as_mut_ptr();
+            sp = self.stack.len();
+        }
+    }
+
+    /// `GET_FIELD`'s fast path: an instance whose class the site's first
+    /// entry names.
+    #[inline(always)]
+    fn field_fast<const STATS: bool>(
+        &mut self,
+        obj: Value,
+        proto: u32,
+        cache: u32,
+    ) -> Option<Value> {
+        let Value::Obj(r) = obj else { return None };
+        let Object::Instance(inst) = self.heap.get(r) else {
+            return None;
+        };
+        let e = self.caches[proto as usize][cache as usize].first();
+        if e.class != inst.class {
+            return None;
+        }
+        let v = inst.fields.get(e.slot as usize).copied();
+        if STATS {
+            self.count_first_hit(proto, cache, Kind::GetField);
+        }
+        v
+    }
+
+    /// Whether a call can take the fast path: exact arity, no rest
+    /// parameter, depth and stack room to spare (the stack is not grown
+    /// there, so the cached stack pointer stays valid).
+    #[inline(always)]
+    fn can_enter_fast(&self, proto: u32, at: usize, argc: usize) -> bool {
+        let p = &self.protos[proto as usize];
+        !p.has_rest
+            && argc == usize::from(p.n_params)
+            && self.frames.len() < self.limits.max_call_depth
+            && at + usize::from(p.n_locals).max(1 + argc) + usize::from(p.max_stack)
+                < self.stack.capacity()
+    }
+
+    /// `SET_FIELD`'s fast path: an instance whose class the site's first
+    /// entry names. Returns whether it stored.
+    #[inline(always)]
+    fn set_field_fast<const STATS: bool>(
+        &mut self,
+        obj: Value,
+        v: Value,
+        proto: u32,
+        cache: u32,
+    ) -> bool {
+        let Value::Obj(r) = obj else { return false };
+        let e = *self.caches[proto as usize][cache as usize].first();
+        let Object::Instance(inst) = self.heap.get_mut(r) else {
+            return false;
+        };
+        if e.class != inst.class {
+            return false;
+        }
+        let Some(slot) = inst.fields.get_mut(e.slot as usize) else {
+            return false;
+        };
+        *slot = v;
+        if STATS {
+            self.count_first_hit(proto, cache, Kind::SetField);
+        }
+        true
+    }
+
+    /// `INVOKE`'s fast path: an instance whose class the site's first
+    /// entry names, with a Cairn method there.
+    #[inline(always)]
+    fn method_fast<const STATS: bool>(
+        &mut self,
+        receiver: Value,
+        proto: u32,
+        cache: u32,
+    ) -> Option<(crate::value::ObjRef, u32)> {
+        let Value::Obj(r) = receiver else { return None };
+        let Object::Instance(inst) = self.heap.get(r) else {
+            return None;
+        };
+        let e = self.caches[proto as usize][cache as usize].first();
+        if e.class != inst.class {
+            return None;
+        }
+        let Value::Obj(m) = e.method else { return None };
+        let Object::Closure(c) = self.heap.get(m) else {
+            return None;
+        };
+        let p = c.proto;
+        if STATS {
+            self.count_first_hit(proto, cache, Kind::Method);
+        }
+        Some((m, p))
+    }
+
+    /// Counts a hit on a site's first entry.
+    fn count_first_hit(&mut self, proto: u32, cache: u32, kind: Kind) {
+        let hit = if self.caches[proto as usize][cache as usize].len() == 1 {
+            Hit::Mono
+        } else {
+            Hit::Poly
+        };
+        self.stats.cache[kind as usize].hits[hit as usize] += 1;
+    }
+
+    /// The next value of a plain range iterator: `Some(None)` at its end,
+    /// `None` for any other iterator.
+    #[inline(always)]
+    fn range_next(&mut self, it: Value) -> Option<Option<i64>> {
+        let Value::Obj(r) = it else { return None };
+        match self.heap.get_mut(r) {
+            Object::Iter(state) => match &mut **state {
+                IterObj::Range(c) => Some(c.advance()),
+                _ => None,
+            },
+            _ => None,
         }
     }
 
@@ -487,11 +1235,9 @@ impl Vm {
         }
     }
 
-    pub(crate) fn code_of(&self, proto: u32) -> std::sync::Arc<[Instr]> {
-        std::sync::Arc::clone(&self.code[proto as usize])
-    }
-
-    /// Pushes a frame for `proto` whose slot 0 is at `base`.
+    /// Pushes a frame for `proto` whose slot 0 is at `base`, its locals
+    /// already in place, and reserves room for its whole operand stack, which
+    /// the dispatch loop relies on.
     pub(crate) fn push_frame(&mut self, frame: Frame) -> Result<(), Exc> {
         if self.frames.len() >= self.limits.max_call_depth {
             return Err(self.error_of(
@@ -502,7 +1248,23 @@ impl Vm {
                 ),
             ));
         }
+        let p = &self.protos[frame.proto as usize];
+        let need = frame.base
+            + usize::from(p.n_locals).max(1 + usize::from(p.n_params))
+            + usize::from(p.max_stack)
+            + 1;
+        if need > self.stack.capacity() {
+            self.stack.reserve(need - self.stack.len());
+        }
         self.frames.push(frame);
         Ok(())
+    }
+}
+
+/// Replaces the operand on top of the stack.
+#[inline(always)]
+fn replace1(stack: &mut [Value], v: Value) {
+    if let Some(top) = stack.last_mut() {
+        *top = v;
     }
 }

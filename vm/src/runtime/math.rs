@@ -1,14 +1,12 @@
 //! The `math` module.
 
-use std::collections::HashMap;
-
 use super::prelude::{arity, native};
 use crate::interp::{Exc, NativeFn, Vm};
 use crate::object::{ModuleObj, Object};
 use crate::value::Value;
 
 pub fn install(vm: &mut Vm) {
-    let mut members = HashMap::new();
+    let mut members = crate::symbol::SymMap::default();
     for (name, v) in [
         ("pi", std::f64::consts::PI),
         ("e", std::f64::consts::E),
@@ -66,8 +64,17 @@ fn num(vm: &mut Vm, name: &str, args: &[Value], index: usize) -> Result<f64, Exc
     }
 }
 
+/// Checks `math.NAME`'s argument count, naming it only on failure (the
+/// common case allocates nothing).
+fn math_arity(vm: &mut Vm, name: &str, args: &[Value], n: usize) -> Result<(), Exc> {
+    if args.len() == n {
+        return Ok(());
+    }
+    arity(vm, &format!("math.{name}"), args, n, n)
+}
+
 fn unary(vm: &mut Vm, name: &str, args: &[Value], f: fn(f64) -> f64) -> Result<Value, Exc> {
-    arity(vm, &format!("math.{name}"), args, 1, 1)?;
+    math_arity(vm, name, args, 1)?;
     let x = num(vm, name, args, 0)?;
     Ok(Value::Float(f(x)))
 }
@@ -95,7 +102,7 @@ fn log10(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
 }
 
 fn binary(vm: &mut Vm, name: &str, args: &[Value], f: fn(f64, f64) -> f64) -> Result<Value, Exc> {
-    arity(vm, &format!("math.{name}"), args, 2, 2)?;
+    math_arity(vm, name, args, 2)?;
     let x = num(vm, name, args, 0)?;
     let y = num(vm, name, args, 1)?;
     Ok(Value::Float(f(x, y)))
@@ -114,7 +121,7 @@ fn hypot(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
 }
 
 fn rounding(vm: &mut Vm, name: &str, args: &[Value], f: fn(f64) -> f64) -> Result<Value, Exc> {
-    arity(vm, &format!("math.{name}"), args, 1, 1)?;
+    math_arity(vm, name, args, 1)?;
     if let Value::Int(i) = args[0] {
         return Ok(Value::Int(i));
     }

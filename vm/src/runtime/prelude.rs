@@ -151,7 +151,7 @@ fn inherit_methods(vm: &mut Vm) {
                 _ => None,
             };
         }
-        let mut methods = std::collections::HashMap::new();
+        let mut methods = crate::symbol::SymMap::default();
         for k in chain.iter().rev() {
             if let Object::Class(x) = vm.heap.get(*k) {
                 for (s, m) in &x.methods {

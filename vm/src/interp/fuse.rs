@@ -1,0 +1,91 @@
+//! Superinstructions: link-time fusion of the commonest instruction
+//! sequences into one dispatch.
+//!
+//! A fused instruction replaces only the first instruction of its sequence;
+//! the others stay where they were. Its fast path does the whole sequence
+//! and skips over the rest; its slow path does exactly what the first
+//! instruction did and falls through to the second. So a jump into the
+//! middle of a sequence, an exception table range or a line-table entry
+//! still sees the original instructions, and errors are raised by original
+//! instructions at their own indexes. The sequences were chosen from
+//! instruction-pair counts over `benches/programs/` (see
+//! `benches/README.md`).
+
+use super::instr::{Cmp, Instr};
+
+/// Rewrites `code` in place.
+pub fn fuse(code: &mut [Instr]) {
+    for i in 0..code.len() {
+        let next = |k: usize| code.get(i + k).copied();
+        let fused = match (code[i], next(1), next(2), next(3)) {
+            (
+                Instr::LoadLocal(a),
+                Some(Instr::Int(k)),
+                Some(Instr::Add),
+                Some(Instr::StoreLocal(b)),
+            ) if a == b => imm(k).map(|k| Instr::IncLocal(a, k)),
+            (Instr::Int(k), Some(c), Some(Instr::JumpIfFalse(t)), _) => {
+                match (imm(k), Cmp::of(c)) {
+                    (Some(k), Some(c)) => Some(Instr::CmpIntJump(c, k, t)),
+                    _ => None,
+                }
+            }
+            (c, Some(Instr::JumpIfFalse(t)), _, _) => Cmp::of(c).map(|c| Instr::CmpJump(c, t)),
+            (Instr::Int(k), Some(Instr::Add), _, _) => imm(k).map(Instr::AddInt),
+            (Instr::Int(k), Some(Instr::Sub), _, _) => imm(k).map(Instr::SubInt),
+            (Instr::LoadLocal(l), Some(Instr::GetField(name, cache)), _, _) => {
+                Some(Instr::LocalField(l, name, cache))
+            }
+            (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), _, _) => Some(Instr::LoadLocal2(a, b)),
+            _ => None,
+        };
+        if let Some(f) = fused {
+            code[i] = f;
+        }
+    }
+}
+
+/// An `INT` operand as a fused immediate.
+fn imm(k: i64) -> Option<i32> {
+    i32::try_from(k).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuses_in_place_and_keeps_the_tail() {
+        let mut code = vec![
+            Instr::LoadLocal(1),
+            Instr::Int(2),
+            Instr::Lt,
+            Instr::JumpIfFalse(9),
+            Instr::LoadLocal(1),
+            Instr::Int(1),
+            Instr::Add,
+            Instr::StoreLocal(1),
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::LoadLocal(1),
+                Instr::CmpIntJump(Cmp::Lt, 2, 9),
+                Instr::CmpJump(Cmp::Lt, 9),
+                Instr::JumpIfFalse(9),
+                Instr::IncLocal(1, 1),
+                Instr::AddInt(1),
+                Instr::Add,
+                Instr::StoreLocal(1),
+            ]
+        );
+    }
+
+    #[test]
+    fn leaves_other_code_alone() {
+        let mut code = vec![Instr::Int(1 << 40), Instr::Add, Instr::Return];
+        fuse(&mut code);
+        assert_eq!(code, vec![Instr::Int(1 << 40), Instr::Add, Instr::Return]);
+    }
+}
