@@ -24,6 +24,22 @@ pub fn fuse(code: &mut [Instr]) {
                 Some(Instr::Add),
                 Some(Instr::StoreLocal(b)),
             ) if a == b => imm(k).map(|k| Instr::IncLocal(a, k)),
+            (
+                Instr::LoadLocal(a),
+                Some(Instr::Int(k)),
+                Some(Instr::Sub),
+                Some(Instr::StoreLocal(b)),
+            ) if a == b => imm(k)
+                .and_then(i32::checked_neg)
+                .map(|k| Instr::IncLocal(a, k)),
+            (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(Instr::GetIndex), _) => {
+                Some(Instr::IndexLocals(a, b))
+            }
+            (Instr::ForNext(it, t), Some(Instr::StoreLocal(v)), _, _) => {
+                Some(Instr::ForNextStore(it, v, t))
+            }
+            (Instr::Range, Some(Instr::Iter), _, _) => Some(Instr::RangeIter(false)),
+            (Instr::RangeIncl, Some(Instr::Iter), _, _) => Some(Instr::RangeIter(true)),
             (Instr::Int(k), Some(c), Some(Instr::JumpIfFalse(t)), _) => {
                 match (imm(k), Cmp::of(c)) {
                     (Some(k), Some(c)) => Some(Instr::CmpIntJump(c, k, t)),

@@ -101,6 +101,13 @@ pub enum Instr {
     CmpIntJump(Cmp, i32, u32),
     /// `LOAD_LOCAL l; GET_FIELD name`.
     LocalField(u16, Sym, Cache),
+    /// `LOAD_LOCAL a; LOAD_LOCAL b; GET_INDEX`: `a[b]`.
+    IndexLocals(u16, u16),
+    /// `FOR_NEXT it, t; STORE_LOCAL v`: the loop variable is stored
+    /// directly.
+    ForNextStore(u16, u16, u32),
+    /// `RANGE; ITER`: iterating a range literal makes only the iterator.
+    RangeIter(bool),
 }
 
 /// The comparison a fused compare-and-branch performs.

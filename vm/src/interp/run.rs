@@ -8,7 +8,7 @@ use super::cache::{Hit, Kind};
 use super::fiber::{Frame, OnReturn};
 use super::instr::{Cmp, Instr};
 use super::{Exc, Vm};
-use crate::object::{IterObj, Object, RangeObj};
+use crate::object::{IterObj, Object, RangeCursor, RangeObj};
 use crate::runtime::ops;
 use crate::value::Value;
 
@@ -259,11 +259,15 @@ impl Vm {
                 unsafe { *st.add(base + $l as usize) = v };
             }};
         }
+        // Ints (unless the result overflows) and Floats, mixed ones
+        // converting the Int as `ops` does.
         macro_rules! fast_arith {
             ($int:ident, $flt:tt) => {{
                 let fast = match (fpeek!(2), fpeek!(1)) {
                     (Value::Int(a), Value::Int(b)) => a.$int(b).map(Value::Int),
                     (Value::Float(a), Value::Float(b)) => Some(Value::Float(a $flt b)),
+                    (Value::Int(a), Value::Float(b)) => Some(Value::Float(a as f64 $flt b)),
+                    (Value::Float(a), Value::Int(b)) => Some(Value::Float(a $flt b as f64)),
                     _ => None,
                 };
                 if let Some(v) = fast {
@@ -397,10 +401,27 @@ impl Vm {
                 Instr::Sub => fast_arith!(checked_sub, -),
                 Instr::Mul => fast_arith!(checked_mul, *),
                 Instr::Div => {
-                    if let (Value::Float(a), Value::Float(b)) = (fpeek!(2), fpeek!(1)) {
+                    let fast = match (fpeek!(2), fpeek!(1)) {
+                        // Zero and MIN / -1 go to the slow path's errors.
+                        (Value::Int(a), Value::Int(b)) => a.checked_div(b).map(Value::Int),
+                        (Value::Float(a), Value::Float(b)) => Some(Value::Float(a / b)),
+                        (Value::Int(a), Value::Float(b)) => Some(Value::Float(a as f64 / b)),
+                        (Value::Float(a), Value::Int(b)) => Some(Value::Float(a / b as f64)),
+                        _ => None,
+                    };
+                    if let Some(v) = fast {
                         sp -= 1;
-                        fput!(1, Value::Float(a / b));
+                        fput!(1, v);
                         continue;
+                    }
+                }
+                Instr::Mod => {
+                    if let (Value::Int(a), Value::Int(b)) = (fpeek!(2), fpeek!(1)) {
+                        if b != 0 {
+                            sp -= 1;
+                            fput!(1, Value::Int(a.wrapping_rem(b)));
+                            continue;
+                        }
                     }
                 }
                 Instr::AddInt(k) => {
@@ -533,6 +554,48 @@ impl Vm {
                                 continue;
                             }
                         }
+                    }
+                }
+                Instr::IndexLocals(a, b) => {
+                    if let (Value::Obj(r), Value::Int(i)) = (floc!(a), floc!(b)) {
+                        if let Object::List(items) = self.heap.get(r) {
+                            if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                                fpush!(v);
+                                ip += 2;
+                                continue;
+                            }
+                        }
+                    }
+                }
+                Instr::ForNextStore(l, v, t) => match self.range_next(floc!(l)) {
+                    Some(Some(i)) => {
+                        fset!(v, Value::Int(i));
+                        ip += 1;
+                        continue;
+                    }
+                    Some(None) => {
+                        ip = t as usize;
+                        continue;
+                    }
+                    None => {}
+                },
+                Instr::RangeIter(inclusive) => {
+                    if let (Value::Int(start), Value::Int(end)) = (fpeek!(2), fpeek!(1)) {
+                        let cursor = RangeCursor::new(
+                            RangeObj {
+                                start,
+                                end,
+                                inclusive,
+                            },
+                            1,
+                        );
+                        let it = self
+                            .heap
+                            .alloc(Object::Iter(Box::new(IterObj::Range(cursor))));
+                        sp -= 1;
+                        fput!(1, Value::Obj(it));
+                        ip += 1;
+                        continue;
                     }
                 }
                 Instr::ForNext(l, t) => match self.range_next(floc!(l)) {
@@ -971,6 +1034,26 @@ impl Vm {
                                     Err(e) => throw!(e),
                                 }
                             }
+                        }
+                    }
+                    // Slow paths of superinstructions: the first
+                    // instruction of each sequence.
+                    Instr::IndexLocals(a, _) => push!(local!(a)),
+                    Instr::ForNextStore(l, _, t) => {
+                        save!();
+                        let it = local!(l);
+                        match self.iter_next(it, false) {
+                            Ok(true) => {}
+                            Ok(false) => ip = t as usize,
+                            Err(e) => throw!(e),
+                        }
+                    }
+                    Instr::RangeIter(inclusive) => {
+                        let b = pop!();
+                        let a = pop!();
+                        match self.make_range(a, b, inclusive) {
+                            Ok(v) => push!(v),
+                            Err(e) => throw!(e),
                         }
                     }
                     Instr::ForNext2(l, t) => {
