@@ -11,7 +11,7 @@
 //! instruction-pair counts over `benches/programs/` (see
 //! `benches/README.md`).
 
-use super::instr::{Cmp, Instr};
+use super::instr::{Arith, Cmp, Instr};
 
 /// Rewrites `code` in place.
 pub fn fuse(code: &mut [Instr]) {
@@ -32,6 +32,17 @@ pub fn fuse(code: &mut [Instr]) {
             ) if a == b => imm(k)
                 .and_then(i32::checked_neg)
                 .map(|k| Instr::IncLocal(a, k)),
+            (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(op), _)
+                if Arith::of(op).is_some() =>
+            {
+                Arith::of(op).map(|op| Instr::ArithLocals(op, a, b))
+            }
+            (op, Some(Instr::StoreLocal(l)), _, _) if Arith::of(op).is_some() => {
+                Arith::of(op).map(|op| Instr::ArithStore(op, l))
+            }
+            (Instr::LoadLocal(b), Some(op), _, _) if Arith::of(op).is_some() => {
+                Arith::of(op).map(|op| Instr::ArithLocal(op, b))
+            }
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(Instr::GetIndex), _) => {
                 Some(Instr::IndexLocals(a, b))
             }
@@ -92,7 +103,7 @@ mod tests {
                 Instr::JumpIfFalse(9),
                 Instr::IncLocal(1, 1),
                 Instr::AddInt(1),
-                Instr::Add,
+                Instr::ArithStore(Arith::Add, 1),
                 Instr::StoreLocal(1),
             ]
         );

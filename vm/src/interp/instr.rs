@@ -108,6 +108,64 @@ pub enum Instr {
     ForNextStore(u16, u16, u32),
     /// `RANGE; ITER`: iterating a range literal makes only the iterator.
     RangeIter(bool),
+    /// `LOAD_LOCAL b` then an arithmetic instruction: `top op b`.
+    ArithLocal(Arith, u16),
+    /// `LOAD_LOCAL a; LOAD_LOCAL b` then an arithmetic instruction.
+    ArithLocals(Arith, u16, u16),
+    /// An arithmetic instruction then `STORE_LOCAL l`.
+    ArithStore(Arith, u16),
+}
+
+/// The arithmetic a fused instruction performs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl Arith {
+    pub fn of(instr: Instr) -> Option<Arith> {
+        Some(match instr {
+            Instr::Add => Arith::Add,
+            Instr::Sub => Arith::Sub,
+            Instr::Mul => Arith::Mul,
+            Instr::Div => Arith::Div,
+            _ => return None,
+        })
+    }
+
+    /// The result for Ints and Floats (mixed ones converting the Int),
+    /// or `None` where the full operation must decide: other types,
+    /// overflow, and Int division by zero.
+    #[inline(always)]
+    pub fn fast(
+        self,
+        a: crate::value::Value,
+        b: crate::value::Value,
+    ) -> Option<crate::value::Value> {
+        use crate::value::Value;
+        let floats = |x: f64, y: f64| match self {
+            Arith::Add => x + y,
+            Arith::Sub => x - y,
+            Arith::Mul => x * y,
+            Arith::Div => x / y,
+        };
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => match self {
+                Arith::Add => x.checked_add(y),
+                Arith::Sub => x.checked_sub(y),
+                Arith::Mul => x.checked_mul(y),
+                Arith::Div => x.checked_div(y),
+            }
+            .map(Value::Int),
+            (Value::Float(x), Value::Float(y)) => Some(Value::Float(floats(x, y))),
+            (Value::Int(x), Value::Float(y)) => Some(Value::Float(floats(x as f64, y))),
+            (Value::Float(x), Value::Int(y)) => Some(Value::Float(floats(x, y as f64))),
+            _ => None,
+        }
+    }
 }
 
 /// The comparison a fused compare-and-branch performs.

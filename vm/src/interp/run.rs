@@ -6,7 +6,7 @@
 
 use super::cache::{Hit, Kind};
 use super::fiber::{Frame, OnReturn};
-use super::instr::{Cmp, Instr};
+use super::instr::{Arith, Cmp, Instr};
 use super::{Exc, Vm};
 use crate::object::{IterObj, Object, RangeCursor, RangeObj};
 use crate::runtime::ops;
@@ -202,76 +202,100 @@ impl Vm {
                 }
             }};
         }
-        // The fast path keeps the stack's data pointer and length in
-        // locals (`st`, `sp`), writing the length back before the slow path
-        // and re-reading both after it, since it may reallocate the stack.
+        // The fast path keeps the stack's data pointer (`st`), its top
+        // (`sp`, one past the last operand) and the frame's slot 0 (`bp`) in
+        // locals, writing the length back before the slow path and
+        // re-deriving all three after it, since it may reallocate the stack.
         let mut st: *mut Value = self.stack.as_mut_ptr();
-        let mut sp: usize = self.stack.len();
+        // SAFETY: `len` and `base` are within the allocation.
+        let (mut sp, mut bp) = unsafe { (st.add(self.stack.len()), st.add(base)) };
+        // The operand count above the frame's base (debug checks only).
+        macro_rules! depth {
+            () => {{
+                // SAFETY: `sp` and `bp` point into the same allocation.
+                unsafe { sp.offset_from(bp) }
+            }};
+        }
+        macro_rules! sp_index {
+            () => {{
+                // SAFETY: `sp` and `st` point into the same allocation.
+                unsafe { sp.offset_from(st) as usize }
+            }};
+        }
         macro_rules! fpush {
             ($v:expr) => {{
                 let v = $v;
-                debug_assert!(sp < self.stack.capacity());
+                debug_assert!(sp_index!() < self.stack.capacity());
                 // SAFETY: the slot is within the reserved capacity (verifier
                 // rule "stack height never above the declared maximum" and
                 // `push_frame`'s reservation).
-                unsafe { st.add(sp).write(v) };
-                sp += 1;
+                unsafe {
+                    sp.write(v);
+                    sp = sp.add(1);
+                }
             }};
         }
         macro_rules! fpop {
             () => {{
-                debug_assert!(sp > base);
-                sp -= 1;
+                debug_assert!(depth!() > 0);
                 // SAFETY: there is an operand to pop (verifier rule "stack
                 // height never negative").
-                unsafe { *st.add(sp) }
+                unsafe {
+                    sp = sp.sub(1);
+                    *sp
+                }
+            }};
+        }
+        macro_rules! fdrop {
+            ($n:expr) => {{
+                debug_assert!(depth!() >= $n as isize);
+                // SAFETY: as for `fpop!`.
+                unsafe { sp = sp.sub($n) };
             }};
         }
         macro_rules! fpeek {
             ($depth:expr) => {{
-                debug_assert!(sp - base >= $depth);
+                debug_assert!(depth!() >= $depth as isize);
                 // SAFETY: the instruction has this many operands (verifier
                 // stack rules).
-                unsafe { *st.add(sp - $depth) }
+                unsafe { *sp.sub($depth) }
             }};
         }
         macro_rules! fput {
             ($depth:expr, $v:expr) => {{
                 let v = $v;
-                debug_assert!(sp - base >= $depth);
+                debug_assert!(depth!() >= $depth as isize);
                 // SAFETY: as for `fpeek!`.
-                unsafe { *st.add(sp - $depth) = v };
+                unsafe { *sp.sub($depth) = v };
             }};
         }
         macro_rules! floc {
             ($l:expr) => {{
-                debug_assert!(base + ($l as usize) < sp);
+                debug_assert!(($l as isize) < depth!());
                 // SAFETY: the verifier checks local indexes against
                 // `n_locals`, and the frame was sized to hold them.
-                unsafe { *st.add(base + $l as usize) }
+                unsafe { *bp.add($l as usize) }
             }};
         }
         macro_rules! fset {
             ($l:expr, $v:expr) => {{
                 let v = $v;
-                debug_assert!(base + ($l as usize) < sp);
+                debug_assert!(($l as isize) < depth!());
                 // SAFETY: as for `floc!`.
-                unsafe { *st.add(base + $l as usize) = v };
+                unsafe { *bp.add($l as usize) = v };
             }};
         }
-        // Ints (unless the result overflows) and Floats, mixed ones
-        // converting the Int as `ops` does.
+        // Points `bp` at the (new) frame's base.
+        macro_rules! rebase {
+            () => {{
+                // SAFETY: a frame's base is within the stack.
+                bp = unsafe { st.add(base) };
+            }};
+        }
         macro_rules! fast_arith {
-            ($int:ident, $flt:tt) => {{
-                let fast = match (fpeek!(2), fpeek!(1)) {
-                    (Value::Int(a), Value::Int(b)) => a.$int(b).map(Value::Int),
-                    (Value::Float(a), Value::Float(b)) => Some(Value::Float(a $flt b)),
-                    (Value::Int(a), Value::Float(b)) => Some(Value::Float(a as f64 $flt b)),
-                    (Value::Float(a), Value::Int(b)) => Some(Value::Float(a $flt b as f64)),
-                    _ => None,
-                };
-                if let Some(v) = fast {
-                    sp -= 1;
+            ($op:expr) => {{
+                if let Some(v) = $op.fast(fpeek!(2), fpeek!(1)) {
+                    fdrop!(1);
                     fput!(1, v);
                     continue;
                 }
@@ -285,7 +309,7 @@ impl Vm {
                     _ => None,
                 };
                 if let Some(v) = fast {
-                    sp -= 1;
+                    fdrop!(1);
                     fput!(1, Value::Bool(v));
                     continue;
                 }
@@ -297,7 +321,7 @@ impl Vm {
             ($closure:expr, $proto:expr, $at:expr, $argc:expr) => {{
                 let p = &self.protos[$proto as usize];
                 let top = $at + usize::from(p.n_locals).max(1 + $argc);
-                while sp < top {
+                while sp_index!() < top {
                     fpush!(Value::Nil);
                 }
                 if let Some(f) = self.frames.last_mut() {
@@ -315,6 +339,7 @@ impl Vm {
                 code = &*self.code[$proto as usize];
                 ip = 0;
                 base = $at;
+                rebase!();
                 module = p.module as usize;
             }};
         }
@@ -397,28 +422,36 @@ impl Vm {
                     self.modules[module].globals[g as usize] = v;
                     continue;
                 }
-                Instr::Add => fast_arith!(checked_add, +),
-                Instr::Sub => fast_arith!(checked_sub, -),
-                Instr::Mul => fast_arith!(checked_mul, *),
-                Instr::Div => {
-                    let fast = match (fpeek!(2), fpeek!(1)) {
-                        // Zero and MIN / -1 go to the slow path's errors.
-                        (Value::Int(a), Value::Int(b)) => a.checked_div(b).map(Value::Int),
-                        (Value::Float(a), Value::Float(b)) => Some(Value::Float(a / b)),
-                        (Value::Int(a), Value::Float(b)) => Some(Value::Float(a as f64 / b)),
-                        (Value::Float(a), Value::Int(b)) => Some(Value::Float(a / b as f64)),
-                        _ => None,
-                    };
-                    if let Some(v) = fast {
-                        sp -= 1;
+                Instr::Add => fast_arith!(Arith::Add),
+                Instr::Sub => fast_arith!(Arith::Sub),
+                Instr::Mul => fast_arith!(Arith::Mul),
+                Instr::ArithLocal(op, b) => {
+                    if let Some(v) = op.fast(fpeek!(1), floc!(b)) {
                         fput!(1, v);
+                        ip += 1;
                         continue;
                     }
                 }
+                Instr::ArithStore(op, l) => {
+                    if let Some(v) = op.fast(fpeek!(2), fpeek!(1)) {
+                        fdrop!(2);
+                        fset!(l, v);
+                        ip += 1;
+                        continue;
+                    }
+                }
+                Instr::ArithLocals(op, a, b) => {
+                    if let Some(v) = op.fast(floc!(a), floc!(b)) {
+                        fpush!(v);
+                        ip += 2;
+                        continue;
+                    }
+                }
+                Instr::Div => fast_arith!(Arith::Div),
                 Instr::Mod => {
                     if let (Value::Int(a), Value::Int(b)) = (fpeek!(2), fpeek!(1)) {
                         if b != 0 {
-                            sp -= 1;
+                            fdrop!(1);
                             fput!(1, Value::Int(a.wrapping_rem(b)));
                             continue;
                         }
@@ -455,14 +488,14 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(taken) = fast {
-                        sp -= 2;
+                        fdrop!(2);
                         ip = if taken { ip + 1 } else { t as usize };
                         continue;
                     }
                 }
                 Instr::CmpIntJump(c, k, t) => {
                     if let Value::Int(a) = fpeek!(1) {
-                        sp -= 1;
+                        fdrop!(1);
                         ip = if c.ints(a, i64::from(k)) {
                             ip + 2
                         } else {
@@ -498,7 +531,7 @@ impl Vm {
                 }
                 Instr::AndJump(t) => {
                     if fpeek!(1).truthy() {
-                        sp -= 1;
+                        fdrop!(1);
                     } else {
                         ip = t as usize;
                     }
@@ -508,7 +541,7 @@ impl Vm {
                     if fpeek!(1).truthy() {
                         ip = t as usize;
                     } else {
-                        sp -= 1;
+                        fdrop!(1);
                     }
                     continue;
                 }
@@ -527,7 +560,7 @@ impl Vm {
                 }
                 Instr::SetField(_, cache) => {
                     if self.set_field_fast::<STATS>(fpeek!(2), fpeek!(1), frame.proto, cache) {
-                        sp -= 2;
+                        fdrop!(2);
                         continue;
                     }
                 }
@@ -535,7 +568,7 @@ impl Vm {
                     if let (Value::Obj(r), Value::Int(i)) = (fpeek!(2), fpeek!(1)) {
                         if let Object::List(items) = self.heap.get(r) {
                             if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
-                                sp -= 1;
+                                fdrop!(1);
                                 fput!(1, v);
                                 continue;
                             }
@@ -550,7 +583,7 @@ impl Vm {
                                 usize::try_from(n).ok().and_then(|n| items.get_mut(n))
                             {
                                 *slot = v;
-                                sp -= 3;
+                                fdrop!(3);
                                 continue;
                             }
                         }
@@ -592,7 +625,7 @@ impl Vm {
                         let it = self
                             .heap
                             .alloc(Object::Iter(Box::new(IterObj::Range(cursor))));
-                        sp -= 1;
+                        fdrop!(1);
                         fput!(1, Value::Obj(it));
                         ip += 1;
                         continue;
@@ -611,7 +644,7 @@ impl Vm {
                 },
                 Instr::Call(argc) => {
                     let argc = usize::from(argc);
-                    let at = sp - argc - 1;
+                    let at = sp_index!() - argc - 1;
                     if let Value::Obj(r) = fpeek!(argc + 1) {
                         if let Object::Closure(c) = self.heap.get(r) {
                             let proto = c.proto;
@@ -627,7 +660,7 @@ impl Vm {
                 }
                 Instr::Invoke(_, argc, cache) => {
                     let argc = usize::from(argc);
-                    let at = sp - argc - 1;
+                    let at = sp_index!() - argc - 1;
                     if let Some((m, proto)) =
                         self.method_fast::<STATS>(fpeek!(argc + 1), frame.proto, cache)
                     {
@@ -649,12 +682,15 @@ impl Vm {
                     {
                         let result = fpeek!(1);
                         self.frames.pop();
-                        sp = done.base;
+                        // SAFETY: the returning frame's base is within
+                        // the stack.
+                        sp = unsafe { st.add(done.base) };
                         fpush!(result);
                         frame = self.frames[self.frames.len() - 1];
                         code = &*self.code[frame.proto as usize];
                         ip = frame.ip;
                         base = frame.base;
+                        rebase!();
                         module = self.protos[frame.proto as usize].module as usize;
                         continue;
                     }
@@ -664,7 +700,9 @@ impl Vm {
             // The slow path: every instruction, in full, on the VM's stack.
             // SAFETY: `sp` is within the reserved capacity and every slot
             // below it holds a value the fast path wrote or found there.
-            unsafe { self.stack.set_len(sp) };
+            let len = sp_index!();
+            // SAFETY: (as above).
+            unsafe { self.stack.set_len(len) };
             'slow: {
                 match instr {
                     Instr::Nop => {}
@@ -1038,7 +1076,17 @@ impl Vm {
                     }
                     // Slow paths of superinstructions: the first
                     // instruction of each sequence.
-                    Instr::IndexLocals(a, _) => push!(local!(a)),
+                    Instr::IndexLocals(a, _) | Instr::ArithLocals(_, a, _) => push!(local!(a)),
+                    Instr::ArithLocal(_, b) => push!(local!(b)),
+                    Instr::ArithStore(op, _) => {
+                        save!();
+                        match op {
+                            Arith::Add => binary!(ops::add),
+                            Arith::Sub => binary!(ops::sub),
+                            Arith::Mul => binary!(ops::mul),
+                            Arith::Div => binary!(ops::div),
+                        }
+                    }
                     Instr::ForNextStore(l, _, t) => {
                         save!();
                         let it = local!(l);
@@ -1178,7 +1226,9 @@ impl Vm {
                 }
             }
             st = self.stack.as_mut_ptr();
-            sp = self.stack.len();
+            // SAFETY: the length is within the allocation.
+            sp = unsafe { st.add(self.stack.len()) };
+            rebase!();
         }
     }
 
