@@ -119,6 +119,7 @@ pub struct Vm {
     pub out: Box<dyn std::io::Write + Send>,
     pub sym_init: Sym,
     pub sym_class: Sym,
+    pub sym_eq: Sym,
 }
 
 impl Vm {
@@ -155,9 +156,11 @@ impl Vm {
             out: Box::new(std::io::stdout()),
             sym_init: Sym(0),
             sym_class: Sym(0),
+            sym_eq: Sym(0),
         };
         vm.sym_init = vm.symbols.intern("init");
         vm.sym_class = vm.symbols.intern("class");
+        vm.sym_eq = vm.symbols.intern("==");
         crate::runtime::prelude::install(&mut vm);
         vm
     }

@@ -33,7 +33,33 @@ fn user_op(vm: &mut Vm, name: &str, a: Value, args: &[Value]) -> Option<Result<V
         _ => return None,
     };
     let sym = vm.symbols.lookup(name)?;
+    user_method(vm, class, sym, a, args)
+}
+
+/// Calls the operator method `sym` of `a`'s class, if it has one. A native
+/// one (such as `Object`'s `==`) is called directly, without a nested
+/// dispatch loop.
+fn user_method(
+    vm: &mut Vm,
+    class: ObjRef,
+    sym: crate::symbol::Sym,
+    a: Value,
+    args: &[Value],
+) -> Option<Result<Value, Exc>> {
     let method = vm.find_method(class, sym)?;
+    if let Value::Obj(m) = method {
+        if let Object::Native(n) = vm.heap.get(m) {
+            let func = n.func;
+            // The operands may have been popped already: root them while
+            // the native runs, in case it calls back into Cairn.
+            let depth = vm.temp_roots.len();
+            vm.temp_roots.push(a);
+            vm.temp_roots.extend_from_slice(args);
+            let result = func(vm, a, args);
+            vm.temp_roots.truncate(depth);
+            return Some(result);
+        }
+    }
     Some(vm.call_method_value(method, a, args))
 }
 
@@ -384,7 +410,12 @@ pub fn equal(vm: &mut Vm, a: Value, b: Value, depth: usize) -> Result<bool, Exc>
 
 /// `a == b` when `a` is an instance: its class's `==` method's result.
 fn user_eq(vm: &mut Vm, a: Value, b: Value) -> Option<Result<Value, Exc>> {
-    user_op(vm, "==", a, &[b])
+    let Value::Obj(r) = a else { return None };
+    let class = match vm.heap.get(r) {
+        Object::Instance(i) => i.class,
+        _ => return None,
+    };
+    user_method(vm, class, vm.sym_eq, a, &[b])
 }
 
 /// `==` of two distinct objects that are not instances on the left.
