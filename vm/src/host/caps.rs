@@ -211,7 +211,7 @@ fn append_missing(
                 out.push(name);
             }
             Component::ParentDir => {
-                return Err("it has `..` after a directory that does not exist".to_string())
+                return Err("it has \"..\" after a directory that does not exist".to_string())
             }
             Component::RootDir | Component::Prefix(_) => {
                 return Err("it is not a plain path".to_string())

@@ -179,8 +179,13 @@ pub enum Requires {
 }
 
 impl Requires {
-    /// How the spec's table shows it.
-    fn describe(&self) -> String {
+    /// How the spec's table shows it, naming arguments by `params`.
+    fn describe(&self, params: &[(&str, Kind)]) -> String {
+        let arg = |i: usize| {
+            params
+                .get(i)
+                .map_or_else(|| format!("arg{i}"), |p| p.0.to_string())
+        };
         match self {
             Requires::Nothing => "none".to_string(),
             Requires::Paths(paths) => paths
@@ -191,11 +196,11 @@ impl Requires {
                         Target::Dir => ", directory",
                         Target::Entry => ", entry",
                     };
-                    format!("{} `arg{}`{target}", p.access.word(), p.index)
+                    format!("{} `{}`{target}", p.access.word(), arg(p.index))
                 })
                 .collect::<Vec<_>>()
                 .join("; "),
-            Requires::Env(i) => format!("env `arg{i}`"),
+            Requires::Env(i) => format!("env `{}`", arg(*i)),
             Requires::Named(n) => format!("named `{n}`"),
         }
     }
@@ -346,7 +351,7 @@ pub fn markdown_table() -> String {
             d.name,
             if params.is_empty() { "none" } else { &params },
             d.result,
-            d.requires.describe(),
+            d.requires.describe(d.params),
             d.doc.replace('|', "\\|"),
         );
     }
