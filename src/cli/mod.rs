@@ -133,6 +133,7 @@ enum Command {
     },
     /// Compile (if source), verify and run a program. Flags go before FILE;
     /// every word after FILE is an argument of the program
+    #[command(override_usage = "cairn run [OPTIONS] <FILE> [ARGS]...")]
     Run {
         /// Print instruction, call, allocation and inline-cache counts at exit
         #[arg(long)]

@@ -190,7 +190,7 @@ impl HostTable {
         requires: &Requires,
         args: &[HostValue],
     ) -> Result<Vec<Option<PathBuf>>, CallError> {
-        let mut resolved = vec![None; args.len()];
+        let mut resolved = Vec::new();
         match requires {
             Requires::Nothing => {}
             Requires::Env(i) => {
@@ -205,6 +205,7 @@ impl HostTable {
                 }
             }
             Requires::Paths(paths) => {
+                resolved = vec![None; args.len()];
                 for arg in paths.iter() {
                     let given = str_arg(args, arg.index)?;
                     if given.is_empty() {
