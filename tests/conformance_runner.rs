@@ -16,6 +16,18 @@
 //! A case with neither kind of error expectation must exit with status 0 and
 //! write nothing to standard error.
 //!
+//! Three more comments set up or check the run:
+//!
+//! - `// expect stderr: LINE` — one per line of standard error, in order;
+//!   standard error must then be exactly these lines (for a runtime-error
+//!   case, these lines come before the error report);
+//! - `// stdin: TEXT` — TEXT and a line feed are fed to standard input, one
+//!   comment per line, in order (`\r`, `\t`, `\\` and `\xHH` are decoded, so
+//!   a case can feed a carriage return or a byte that is not UTF-8);
+//! - `// sandbox: tmp` — the runner makes a fresh empty directory, runs
+//!   `run --allow-read=DIR --allow-write=DIR FILE DIR` (so the program finds
+//!   it as `os.args()[0]`), and removes it afterwards.
+//!
 //! `CAIRN_BIN` names the command-line tool to test (any implementation of the
 //! spec); by default it is this workspace's own `cairn` binary.
 //! `CAIRN_CONFORMANCE_FILTER`, when set, runs only the cases whose path contains
@@ -61,6 +73,12 @@ struct Expectation {
     stdout: Vec<String>,
     compile_errors: Vec<CompileErrorExpectation>,
     runtime_error: Option<String>,
+    /// `// expect stderr:` lines, if any.
+    stderr: Option<Vec<String>>,
+    /// Bytes fed to standard input (`// stdin:`).
+    stdin: Vec<u8>,
+    /// `// sandbox: tmp`: a fresh directory, granted and passed.
+    sandbox: bool,
 }
 
 impl Expectation {
@@ -80,16 +98,40 @@ fn parse_expectations(source: &str) -> Result<Expectation, String> {
     const STDOUT: &str = "// expect:";
     const COMPILE: &str = "// expect error:";
     const RUNTIME: &str = "// expect runtime error:";
+    const STDERR: &str = "// expect stderr:";
+    const STDIN: &str = "// stdin:";
+    const SANDBOX: &str = "// sandbox:";
 
     let mut exp = Expectation::default();
     for (index, raw) in source.split('\n').enumerate() {
         let line_no = index + 1;
         let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some(at) = line.find(STDIN) {
+            let text = strip_one_space(&line[at + STDIN.len()..]).trim_end();
+            exp.stdin
+                .extend(decode_stdin(text).map_err(|e| format!("line {line_no}: {e}"))?);
+            exp.stdin.push(b'\n');
+            continue;
+        }
+        if let Some(at) = line.find(SANDBOX) {
+            let kind = line[at + SANDBOX.len()..].trim();
+            if kind != "tmp" {
+                return Err(format!(
+                    "line {line_no}: unknown sandbox `{kind}` (only `tmp`)"
+                ));
+            }
+            exp.sandbox = true;
+            continue;
+        }
         let Some(at) = line.find("// expect") else {
             continue;
         };
         let marker = &line[at..];
-        if let Some(rest) = marker.strip_prefix(STDOUT) {
+        if let Some(rest) = marker.strip_prefix(STDERR) {
+            exp.stderr
+                .get_or_insert_with(Vec::new)
+                .push(strip_one_space(rest).trim_end().to_string());
+        } else if let Some(rest) = marker.strip_prefix(STDOUT) {
             exp.stdout
                 .push(strip_one_space(rest).trim_end().to_string());
         } else if let Some(rest) = marker.strip_prefix(COMPILE) {
@@ -127,6 +169,32 @@ fn parse_expectations(source: &str) -> Result<Expectation, String> {
         );
     }
     Ok(exp)
+}
+
+/// The bytes a `// stdin:` text stands for: `\r`, `\t`, `\\` and `\xHH`
+/// escapes decoded, everything else as written.
+fn decode_stdin(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('\\') {
+        out.extend_from_slice(&rest.as_bytes()[..at]);
+        let esc = &rest[at + 1..];
+        let (byte, used) = match esc.as_bytes().first() {
+            Some(b'r') => (b'\r', 1),
+            Some(b't') => (b'\t', 1),
+            Some(b'\\') => (b'\\', 1),
+            Some(b'x') => {
+                let hex = esc.get(1..3).ok_or("`\\x` needs two hex digits")?;
+                let b = u8::from_str_radix(hex, 16).map_err(|_| "`\\x` needs two hex digits")?;
+                (b, 3)
+            }
+            _ => return Err("unknown escape in `// stdin:` (use \\r \\t \\\\ \\xHH)".into()),
+        };
+        out.push(byte);
+        rest = &esc[used..];
+    }
+    out.extend_from_slice(rest.as_bytes());
+    Ok(out)
 }
 
 fn strip_one_space(s: &str) -> &str {
@@ -187,18 +255,72 @@ fn wait_with_timeout(child: &mut Child) -> (Option<ExitStatus>, bool) {
     }
 }
 
-/// Runs `CAIRN_BIN run FILE` from `root`, naming the file relative to it.
-fn run_case(bin: &Path, root: &Path, relative: &Path) -> Result<RunOutput, String> {
-    let mut child = Command::new(bin)
-        .arg("run")
-        .arg(relative)
+/// A fresh directory for a `// sandbox: tmp` case, removed on drop.
+struct Sandbox(PathBuf);
+
+impl Sandbox {
+    fn new() -> Result<Sandbox, String> {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("cairn-conformance-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create the sandbox {}: {e}", dir.display()))?;
+        Ok(Sandbox(dir))
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `CAIRN_BIN run FILE` from `root`, naming the file relative to it,
+/// with the case's standard input and sandbox.
+fn run_case(
+    bin: &Path,
+    root: &Path,
+    relative: &Path,
+    exp: &Expectation,
+) -> Result<RunOutput, String> {
+    let sandbox = if exp.sandbox {
+        Some(Sandbox::new()?)
+    } else {
+        None
+    };
+    let mut cmd = Command::new(bin);
+    cmd.arg("run");
+    if let Some(dir) = &sandbox {
+        let dir = dir.0.display();
+        cmd.arg(format!("--allow-read={dir}"))
+            .arg(format!("--allow-write={dir}"));
+    }
+    cmd.arg(relative);
+    if let Some(dir) = &sandbox {
+        cmd.arg(&dir.0);
+    }
+    let mut child = cmd
         .current_dir(root)
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
+        .stdin(if exp.stdin.is_empty() {
+            Stdio::null()
+        } else {
+            Stdio::piped()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start `{}`: {e}", bin.display()))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let input = exp.stdin.clone();
+        // The program may stop reading early; a broken pipe is no failure.
+        thread::spawn(move || {
+            use std::io::Write as _;
+            let _ = stdin.write_all(&input);
+        });
+    }
     let stdout = read_all(child.stdout.take().expect("piped stdout"));
     let stderr = read_all(child.stderr.take().expect("piped stderr"));
     let (status, timed_out) = wait_with_timeout(&mut child);
@@ -339,6 +461,21 @@ fn check(exp: &Expectation, run: &RunOutput) -> Option<String> {
         problems.push("standard output differs".to_string());
     }
 
+    let mut stderr = run.stderr.as_str();
+    if let Some(want) = &exp.stderr {
+        let all = output_lines(&run.stderr);
+        let n = want.len().min(all.len());
+        if all[..n] != want[..] {
+            problems.push(format!(
+                "standard error should start with the {} expected line(s), but is:\n{}",
+                want.len(),
+                indent(&run.stderr, 10)
+            ));
+        }
+        // What follows the expected lines is checked as usual.
+        let skip: usize = run.stderr.split_inclusive('\n').take(n).map(str::len).sum();
+        stderr = &run.stderr[skip..];
+    }
     if !exp.compile_errors.is_empty() {
         let found = diagnostics(&run.stderr);
         for want in &exp.compile_errors {
@@ -358,14 +495,14 @@ fn check(exp: &Expectation, run: &RunOutput) -> Option<String> {
             }
         }
     } else if let Some(want) = &exp.runtime_error {
-        let first = run.stderr.lines().next().unwrap_or("");
+        let first = stderr.lines().next().unwrap_or("");
         let expected = format!("error: {want}");
         if first != expected {
             problems.push(format!(
                 "standard error should start with `{expected}`, but its first line is `{first}`"
             ));
         }
-    } else if !run.stderr.is_empty() {
+    } else if !stderr.is_empty() {
         problems.push("unexpected output on standard error".to_string());
     }
 
@@ -422,7 +559,7 @@ fn run_one(bin: &Path, root: &Path, path: &Path) -> Outcome {
         Ok(exp) => exp,
         Err(e) => return Outcome::Fail(format!("  malformed case: {e}\n")),
     };
-    let run = match run_case(bin, root, relative) {
+    let run = match run_case(bin, root, relative, &exp) {
         Ok(run) => run,
         Err(e) => return Outcome::Fail(format!("  {e}\n")),
     };
@@ -653,6 +790,19 @@ mod runner_self_tests {
                 .unwrap();
         assert_eq!(exp.runtime_error.as_deref(), Some("ValueError"));
         assert_eq!(exp.exit_status(), EXIT_RUNTIME_ERROR);
+    }
+
+    #[test]
+    fn parses_setup_directives() {
+        let src = "// sandbox: tmp\n// stdin: a\\r\\x41\\\\\n// stdin:\n\
+                   io.eprint(1) // expect stderr: 1\n";
+        let exp = parse_expectations(src).unwrap();
+        assert!(exp.sandbox);
+        assert_eq!(exp.stdin, b"a\rA\\\n\n".to_vec());
+        assert_eq!(exp.stderr, Some(vec!["1".to_string()]));
+        assert!(parse_expectations("// sandbox: home\n").is_err());
+        assert!(parse_expectations("// stdin: \\q\n").is_err());
+        assert!(parse_expectations("// stdin: \\x4\n").is_err());
     }
 
     #[test]

@@ -42,6 +42,61 @@ struct Cli {
     /// Run a snippet of code
     #[arg(short = 'e', value_name = "CODE")]
     eval: Option<String>,
+    #[command(flatten)]
+    grants: Grants,
+}
+
+/// Capability flags of `run` and `-e`. Without them a program can use the
+/// standard streams, its arguments, the clocks and entropy, but not the
+/// file system or the environment.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct Grants {
+    /// Allow reading files and listing directories at or under these paths
+    #[arg(long, value_name = "PATH[,PATH]", value_delimiter = ',')]
+    allow_read: Vec<String>,
+    /// Allow creating, writing, renaming and removing at or under these paths
+    #[arg(long, value_name = "PATH[,PATH]", value_delimiter = ',')]
+    allow_write: Vec<String>,
+    /// Allow reading these environment variables
+    #[arg(long, value_name = "NAME[,NAME]", value_delimiter = ',')]
+    allow_env: Vec<String>,
+    /// Allow everything: the whole file system and environment
+    #[arg(long)]
+    allow_all: bool,
+}
+
+impl Grants {
+    /// The VM capabilities these flags grant.
+    ///
+    /// # Errors
+    /// An empty path or name, as a message for a usage error.
+    pub fn capabilities(&self) -> Result<cairn_vm::host::Capabilities, String> {
+        use cairn_vm::host::Capabilities;
+        let mut caps = if self.allow_all {
+            Capabilities::all()
+        } else {
+            Capabilities::none()
+        };
+        for (flag, values) in [
+            ("--allow-read", &self.allow_read),
+            ("--allow-write", &self.allow_write),
+            ("--allow-env", &self.allow_env),
+        ] {
+            if values.iter().any(String::is_empty) {
+                return Err(format!("{flag} needs a non-empty value"));
+            }
+        }
+        for p in &self.allow_read {
+            caps = caps.allow_read(p.as_str());
+        }
+        for p in &self.allow_write {
+            caps = caps.allow_write(p.as_str());
+        }
+        for n in &self.allow_env {
+            caps = caps.allow_env(n.as_str());
+        }
+        Ok(caps)
+    }
 }
 
 #[derive(Subcommand)]
@@ -76,16 +131,25 @@ enum Command {
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
     },
-    /// Compile (if source), verify and run a program
+    /// Compile (if source), verify and run a program. Flags go before FILE;
+    /// every word after FILE is an argument of the program
+    #[command(override_usage = "cairn run [OPTIONS] <FILE> [ARGS]...")]
     Run {
-        /// A source file (`.cairn`) or a class file (`.cairnc`)
-        file: PathBuf,
-        /// Arguments for the program (`os.args()`)
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
         /// Print instruction, call, allocation and inline-cache counts at exit
         #[arg(long)]
         stats: bool,
+        #[command(flatten)]
+        grants: Grants,
+        /// A source file (`.cairn`) or a class file (`.cairnc`), then the
+        /// program's arguments (`os.args()`)
+        #[arg(
+            value_name = "FILE",
+            required = true,
+            num_args = 1..,
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        program: Vec<String>,
     },
     /// Verify a class file, printing nothing when it is valid
     Verify {
@@ -109,11 +173,16 @@ pub fn main() -> ExitCode {
         }
     };
     if let Some(code) = cli.eval {
+        let caps = match cli.grants.capabilities() {
+            Ok(caps) => caps,
+            Err(e) => return usage_error(&e),
+        };
         return ExitCode::from(run::run_snippet(
             &code,
             &run::RunOptions {
                 stats: false,
                 args: Vec::new(),
+                caps,
             },
         ));
     }
@@ -121,8 +190,22 @@ pub fn main() -> ExitCode {
         return ExitCode::from(status::USAGE);
     };
     let code = match command {
-        Command::Run { file, args, stats } => {
-            run::run_file(&file, &run::RunOptions { stats, args })
+        Command::Run {
+            stats,
+            grants,
+            mut program,
+        } => {
+            let caps = match grants.capabilities() {
+                Ok(caps) => caps,
+                Err(e) => return usage_error(&e),
+            };
+            let file = PathBuf::from(program.remove(0));
+            let options = run::RunOptions {
+                stats,
+                args: program,
+                caps,
+            };
+            run::run_file(&file, &options)
         }
         Command::Check { file, dump_ast } => check::run(&file, dump_ast),
         Command::Build { file, output } => build::run(&file, output),
@@ -131,6 +214,11 @@ pub fn main() -> ExitCode {
         Command::Verify { file } => verify::run(&file),
     };
     ExitCode::from(code)
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(status::USAGE)
 }
 
 /// Whether diagnostics on stderr should be coloured: a terminal, and

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use cairn_compiler::{compile_checked, compile_source, frontend::check_file};
 use cairn_vm::classfile::{self, ClassFile};
+use cairn_vm::host::{Capabilities, OsHost};
+use cairn_vm::interp::load::Finish;
 use cairn_vm::interp::Vm;
 use cairn_vm::verify::verify;
 
@@ -17,6 +19,8 @@ pub struct RunOptions {
     pub stats: bool,
     /// The program's arguments (what `os.args()` gives it).
     pub args: Vec<String>,
+    /// What the program may reach beyond the standard streams.
+    pub caps: Capabilities,
 }
 
 pub fn run_file(file: &Path, options: &RunOptions) -> u8 {
@@ -103,21 +107,30 @@ fn execute(
     options: &RunOptions,
 ) -> u8 {
     let mut vm = Vm::new();
-    vm.out = Box::new(std::io::BufWriter::new(std::io::stdout()));
+    let host = OsHost::new().with_args(options.args.clone());
+    let granted = vm
+        .host
+        .set_host(Box::new(host))
+        .and_then(|()| vm.host.set_capabilities(options.caps.clone()));
+    if let Err(e) = granted {
+        eprintln!("error: {e}");
+        return status::USAGE;
+    }
+    cairn_stdlib::install(&mut vm);
     vm.heap.stress = std::env::var_os("CAIRN_GC_STRESS").is_some_and(|v| v == "1");
     vm.collect_stats = options.stats;
-    vm.args = options.args.clone();
     vm.loader = Some(loader(others.into_iter().collect()));
     let m = vm.link(main, dir, true);
     let result = vm.run_module(m);
-    let _ = vm.out.flush();
+    vm.flush_stdout();
     if options.stats {
         print_stats(&vm);
     }
     match result {
-        Ok(()) => status::OK,
+        Ok(Finish::Completed) => status::OK,
+        Ok(Finish::Exit(code)) => code,
         Err(e) => {
-            eprintln!("{e}");
+            let _ = std::io::stderr().write_all(format!("{e}\n").as_bytes());
             status::SOFTWARE
         }
     }

@@ -14,6 +14,7 @@
 pub mod asm;
 pub mod classfile;
 pub mod heap;
+pub mod host;
 pub mod interp;
 pub mod isa;
 pub mod object;

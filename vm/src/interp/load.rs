@@ -27,6 +27,15 @@ pub struct Uncaught {
     pub traceback: String,
 }
 
+/// How a program ended when no error escaped it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Finish {
+    /// Its top-level code ran to the end.
+    Completed,
+    /// It called `os.exit(code)`.
+    Exit(u8),
+}
+
 impl std::fmt::Display for Uncaught {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.message.is_empty() {
@@ -170,9 +179,11 @@ impl Vm {
 
     /// Runs a linked module's top-level code to completion.
     ///
+    /// Standard output is flushed when it ends, however it ends.
+    ///
     /// # Errors
     /// The error that escaped the program, with its traceback.
-    pub fn run_module(&mut self, m: usize) -> Result<(), Uncaught> {
+    pub fn run_module(&mut self, m: usize) -> Result<Finish, Uncaught> {
         self.modules[m].state = ModuleState::Running;
         let closure = self.module_closure(m);
         let Value::Obj(c) = closure else {
@@ -197,11 +208,16 @@ impl Vm {
         }
         let result = self.execute(depth + 1);
         self.modules[m].state = ModuleState::Done;
-        let _ = self.out.flush();
+        self.flush_stdout();
         match result {
             Ok(_) => {
                 self.stack.truncate(base);
-                Ok(())
+                Ok(Finish::Completed)
+            }
+            Err(Exc::Exit(code)) => {
+                self.frames.truncate(depth);
+                self.stack.truncate(base);
+                Ok(Finish::Exit(code))
             }
             Err(Exc::Error(e)) => {
                 let u = self.uncaught(e);
@@ -297,8 +313,12 @@ impl Vm {
     fn load_path(&mut self, m: usize, spec: &str) -> Result<crate::value::ObjRef, Exc> {
         let dir = self.modules[m].dir.clone().unwrap_or_default();
         let path = dir.join(spec);
-        let canonical = std::fs::canonicalize(path.with_extension("cairn"))
-            .or_else(|_| std::fs::canonicalize(path.with_extension("cairnc")))
+        // Module files are the loader's business, not the program's: the
+        // host resolves the path without a capability check.
+        let host = self.host.host_mut();
+        let canonical = host
+            .canonicalize(&path.with_extension("cairn"))
+            .or_else(|_| host.canonicalize(&path.with_extension("cairnc")))
             .unwrap_or_else(|_| path.clone());
         if let Some(existing) = self.loaded_paths.get(&canonical) {
             return Ok(*existing);

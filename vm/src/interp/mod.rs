@@ -48,6 +48,9 @@ pub enum Exc {
     /// `Fiber.yield(v)`: leaves the fiber's frames in place and returns to
     /// the `resume` that started this stretch of the fiber.
     Yield(Value),
+    /// `os.exit(code)`: ends the program at once. Unwinding does not stop
+    /// for it, so no `catch` or `finally` runs.
+    Exit(u8),
 }
 
 /// Limits a host or the command line sets.
@@ -108,15 +111,16 @@ pub struct Vm {
     pub fiber: Option<ObjRef>,
     pub native_depth: usize,
     pub limits: Limits,
-    /// The program's command-line arguments, after its path.
-    pub args: Vec<String>,
     pub stats: Stats,
     pub collect_stats: bool,
     /// Values natives hold across a possible collection.
     pub temp_roots: Vec<Value>,
     /// Argument buffers for native calls, reused (one per nesting level).
     pub arg_pool: Vec<Vec<Value>>,
-    pub out: Box<dyn std::io::Write + Send>,
+    /// The host-call table: the only way out of the VM (`crate::host`).
+    pub host: crate::host::HostTable,
+    /// State that native modules keep per VM (`random`'s generator).
+    pub extensions: crate::host::Extensions,
     pub sym_init: Sym,
     pub sym_class: Sym,
     pub sym_eq: Sym,
@@ -148,12 +152,12 @@ impl Vm {
             fiber: None,
             native_depth: 0,
             limits: Limits::default(),
-            args: Vec::new(),
             stats: Stats::default(),
             collect_stats: false,
             temp_roots: Vec::new(),
             arg_pool: Vec::new(),
-            out: Box::new(std::io::stdout()),
+            host: crate::host::HostTable::default(),
+            extensions: crate::host::Extensions::default(),
             sym_init: Sym(0),
             sym_class: Sym(0),
             sym_eq: Sym(0),

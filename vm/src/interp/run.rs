@@ -19,7 +19,7 @@ impl Vm {
         loop {
             match self.run_frames(stop) {
                 Ok(v) => return Ok(v),
-                Err(Exc::Yield(v)) => return Err(Exc::Yield(v)),
+                Err(e @ (Exc::Yield(_) | Exc::Exit(_))) => return Err(e),
                 Err(Exc::Error(e)) => {
                     // Unwinds to a handler (and continues) or out of `stop`.
                     self.unwind(e, stop)?;

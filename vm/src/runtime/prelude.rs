@@ -174,9 +174,7 @@ fn print(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
         line.push_str(&format::to_str(vm, *a)?);
     }
     line.push('\n');
-    if vm.out.write_all(line.as_bytes()).is_err() {
-        return Err(vm.error_of("IOError", "cannot write to standard output".into()));
-    }
+    vm.write_stdout(line.into_bytes())?;
     Ok(Value::Nil)
 }
 
