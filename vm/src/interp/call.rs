@@ -108,7 +108,7 @@ impl Vm {
     /// result in that slot. The arguments are copied into a pooled buffer
     /// (a native may push to the stack, so it cannot borrow them there);
     /// they stay on the stack, rooted, until it returns.
-    fn call_native(
+    pub(crate) fn call_native(
         &mut self,
         func: super::NativeFn,
         receiver: Value,

@@ -1153,6 +1153,17 @@ impl Vm {
                             }
                             break 'slow;
                         }
+                        if let Some((func, receiver)) =
+                            self.member_fast::<STATS>(self.stack[at], frame.proto, cache)
+                        {
+                            if STATS {
+                                self.stats.calls += 1;
+                            }
+                            if let Err(e) = self.call_native(func, receiver, at) {
+                                throw!(e);
+                            }
+                            break 'slow;
+                        }
                         match self.invoke_at(name, argc, frame.proto, cache) {
                             Ok(true) => reload!(),
                             Ok(false) => {}
@@ -1323,6 +1334,31 @@ impl Vm {
             self.count_first_hit(proto, cache, Kind::Method);
         }
         Some((m, p))
+    }
+
+    /// `INVOKE`'s fast path for a native module's native member
+    /// (`math.sqrt(x)`), cached in the site's first entry.
+    #[inline(always)]
+    fn member_fast<const STATS: bool>(
+        &mut self,
+        receiver: Value,
+        proto: u32,
+        cache: u32,
+    ) -> Option<(super::NativeFn, Value)> {
+        let Value::Obj(r) = receiver else { return None };
+        let e = self.caches[proto as usize][cache as usize].first();
+        if e.class != r || !e.is_member() {
+            return None;
+        }
+        let Value::Obj(m) = e.method else { return None };
+        let Object::Native(n) = self.heap.get(m) else {
+            return None;
+        };
+        let found = (n.func, n.receiver);
+        if STATS {
+            self.count_first_hit(proto, cache, Kind::Method);
+        }
+        Some(found)
     }
 
     /// Counts a hit on a site's first entry.
