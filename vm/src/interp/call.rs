@@ -169,9 +169,10 @@ impl Vm {
     ) -> Result<(), Exc> {
         let p = &self.protos[proto as usize];
         if p.has_rest || argc != usize::from(p.n_params) {
-            return self.enter_closure_slow(closure, proto, at, argc, on_return);
+            self.arrange_arguments(proto, at, argc)?;
         }
-        let n_locals = usize::from(p.n_locals).max(1 + argc);
+        let p = &self.protos[proto as usize];
+        let n_locals = usize::from(p.n_locals).max(1 + usize::from(p.n_params));
         self.stack.resize(at + n_locals, Value::Nil);
         self.push_frame(Frame {
             closure,
@@ -183,24 +184,21 @@ impl Vm {
         })
     }
 
+    /// Checks a call's arity against a function with defaults or a rest
+    /// parameter, fills missing defaulted parameters with the absent marker
+    /// and packs rest arguments into a List, leaving exactly `n_params`
+    /// arguments above slot `at`.
     #[cold]
-    fn enter_closure_slow(
-        &mut self,
-        closure: ObjRef,
-        proto: u32,
-        at: usize,
-        argc: usize,
-        on_return: OnReturn,
-    ) -> Result<(), Exc> {
+    fn arrange_arguments(&mut self, proto: u32, at: usize, argc: usize) -> Result<(), Exc> {
         let p = &self.protos[proto as usize];
         let (min, max) = (p.min_args(), p.max_args());
         let n_params = usize::from(p.n_params);
         let has_rest = p.has_rest;
-        let n_locals = usize::from(p.n_locals);
         if argc < min || max.is_some_and(|m| argc > m) {
             let name = p.display.clone();
             return Err(self.type_error(arity_message(&name, min, max, argc)));
         }
+        let absent = Value::Obj(self.absent);
         if has_rest {
             let fixed = n_params - 1;
             let extra: Vec<Value> = if argc > fixed {
@@ -208,28 +206,17 @@ impl Vm {
             } else {
                 Vec::new()
             };
-            let absent = Value::Obj(self.absent);
             while self.stack.len() < at + 1 + fixed {
                 self.stack.push(absent);
             }
             let list = self.heap.alloc(Object::List(extra));
             self.stack.push(Value::Obj(list));
         } else {
-            let absent = Value::Obj(self.absent);
             for _ in argc..n_params {
                 self.stack.push(absent);
             }
         }
-        self.stack
-            .resize(at + n_locals.max(1 + n_params), Value::Nil);
-        self.push_frame(Frame {
-            closure,
-            proto,
-            ip: 0,
-            base: at,
-            on_return,
-            boundary: false,
-        })
+        Ok(())
     }
 
     /// Calling a class: a new instance, its field initializers (base class

@@ -155,38 +155,11 @@ impl Vm {
                 }
             }};
         }
-        // Int and Float fast paths; anything else (overflow included) goes
-        // to the full operation.
-        macro_rules! arith {
-            ($int:ident, $flt:tt, $slow:path) => {{
-                let fast = match (peek!(2), peek!(1)) {
-                    (Value::Int(a), Value::Int(b)) => a.$int(b).map(Value::Int),
-                    (Value::Float(a), Value::Float(b)) => Some(Value::Float(a $flt b)),
-                    _ => None,
-                };
-                match fast {
-                    Some(v) => replace2!(v),
-                    None => {
-                        save!();
-                        binary!($slow)
-                    }
-                }
-            }};
-        }
+        // The full comparison (the fast path took Ints and Floats).
         macro_rules! compare {
-            ($cmp:expr, $slow:path) => {{
-                let fast = match (peek!(2), peek!(1)) {
-                    (Value::Int(a), Value::Int(b)) => Some($cmp.ints(a, b)),
-                    (Value::Float(a), Value::Float(b)) => Some($cmp.floats(a, b)),
-                    _ => None,
-                };
-                match fast {
-                    Some(v) => replace2!(Value::Bool(v)),
-                    None => {
-                        save!();
-                        binary!($slow)
-                    }
-                }
+            ($slow:path) => {{
+                save!();
+                binary!($slow)
             }};
         }
         macro_rules! equality {
@@ -741,13 +714,16 @@ impl Vm {
                         push!(b);
                         ip += 1;
                     }
-                    Instr::IncLocal(l, k) => match local!(l) {
-                        Value::Int(a) if a.checked_add(i64::from(k)).is_some() => {
-                            set_local!(l, Value::Int(a + i64::from(k)));
-                            ip += 3;
-                        }
-                        v => push!(v),
-                    },
+                    // The slow paths of superinstructions do what the first
+                    // instruction of their sequence does (see `fuse.rs`).
+                    Instr::IncLocal(l, _)
+                    | Instr::IndexLocals(l, _)
+                    | Instr::ArithLocals(_, l, _)
+                    | Instr::ArithLocal(_, l)
+                    | Instr::LocalField(l, ..) => push!(local!(l)),
+                    Instr::AddInt(k) | Instr::SubInt(k) | Instr::CmpIntJump(_, k, _) => {
+                        push!(Value::Int(i64::from(k)))
+                    }
                     Instr::LoadUpval(u) => {
                         let cell = self.upvalue(frame.closure, u);
                         let v = self.cell_get(cell);
@@ -806,30 +782,10 @@ impl Vm {
                         }
                     }
                     Instr::GetField(name, cache) => {
-                        let obj = peek!(1);
-                        if let Some(v) = self.field_fast::<STATS>(obj, frame.proto, cache) {
-                            replace1(&mut self.stack, v);
-                            break 'slow;
-                        }
-                        let _ = pop!();
+                        let obj = pop!();
                         match self.get_field(obj, name, frame.proto, cache) {
                             Ok(v) => push!(v),
                             Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::LocalField(l, name, cache) => {
-                        let obj = local!(l);
-                        if let Some(v) = self.field_fast::<STATS>(obj, frame.proto, cache) {
-                            push!(v);
-                            ip += 1;
-                            break 'slow;
-                        }
-                        match self.get_field(obj, name, frame.proto, cache) {
-                            Ok(v) => {
-                                push!(v);
-                                ip += 1;
-                            }
-                            Err(_) => push!(obj),
                         }
                     }
                     Instr::SetField(name, cache) => {
@@ -840,15 +796,6 @@ impl Vm {
                         }
                     }
                     Instr::GetIndex => {
-                        if let (Value::Obj(r), Value::Int(i)) = (peek!(2), peek!(1)) {
-                            if let Object::List(items) = self.heap.get(r) {
-                                if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i))
-                                {
-                                    replace2!(v);
-                                    break 'slow;
-                                }
-                            }
-                        }
                         save!();
                         let i = pop!();
                         let obj = pop!();
@@ -861,16 +808,6 @@ impl Vm {
                         let v = pop!();
                         let i = pop!();
                         let obj = pop!();
-                        if let (Value::Obj(r), Value::Int(n)) = (obj, i) {
-                            if let Object::List(items) = self.heap.get_mut(r) {
-                                if let Some(slot) =
-                                    usize::try_from(n).ok().and_then(|n| items.get_mut(n))
-                                {
-                                    *slot = v;
-                                    break 'slow;
-                                }
-                            }
-                        }
                         save!();
                         if let Err(e) = self.set_index(obj, i, v) {
                             throw!(e);
@@ -883,34 +820,19 @@ impl Vm {
                             Err(e) => throw!(e),
                         }
                     }
-                    Instr::Add => arith!(checked_add, +, ops::add),
-                    Instr::Sub => arith!(checked_sub, -, ops::sub),
-                    Instr::Mul => arith!(checked_mul, *, ops::mul),
-                    Instr::AddInt(k) => {
-                        if let Value::Int(a) = peek!(1) {
-                            if let Some(s) = a.checked_add(i64::from(k)) {
-                                replace1(&mut self.stack, Value::Int(s));
-                                ip += 1;
-                                break 'slow;
-                            }
-                        }
-                        push!(Value::Int(i64::from(k)));
+                    Instr::Add => {
+                        save!();
+                        binary!(ops::add)
                     }
-                    Instr::SubInt(k) => {
-                        if let Value::Int(a) = peek!(1) {
-                            if let Some(s) = a.checked_sub(i64::from(k)) {
-                                replace1(&mut self.stack, Value::Int(s));
-                                ip += 1;
-                                break 'slow;
-                            }
-                        }
-                        push!(Value::Int(i64::from(k)));
+                    Instr::Sub => {
+                        save!();
+                        binary!(ops::sub)
+                    }
+                    Instr::Mul => {
+                        save!();
+                        binary!(ops::mul)
                     }
                     Instr::Div => {
-                        if let (Value::Float(a), Value::Float(b)) = (peek!(2), peek!(1)) {
-                            replace2!(Value::Float(a / b));
-                            break 'slow;
-                        }
                         save!();
                         binary!(ops::div)
                     }
@@ -946,64 +868,14 @@ impl Vm {
                         let a = pop!();
                         push!(Value::Bool(!a.truthy()));
                     }
-                    Instr::Eq => {
-                        if let (Value::Int(a), Value::Int(b)) = (peek!(2), peek!(1)) {
-                            replace2!(Value::Bool(a == b));
-                            break 'slow;
-                        }
-                        equality!(false)
-                    }
-                    Instr::Ne => {
-                        if let (Value::Int(a), Value::Int(b)) = (peek!(2), peek!(1)) {
-                            replace2!(Value::Bool(a != b));
-                            break 'slow;
-                        }
-                        equality!(true)
-                    }
-                    Instr::Lt => compare!(Cmp::Lt, ops::lt),
-                    Instr::Le => compare!(Cmp::Le, ops::le),
-                    Instr::Gt => compare!(Cmp::Gt, ops::gt),
-                    Instr::Ge => compare!(Cmp::Ge, ops::ge),
-                    Instr::CmpJump(c, t) => {
-                        let fast = match (peek!(2), peek!(1)) {
-                            (Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
-                            (Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
-                            _ => None,
-                        };
-                        match fast {
-                            Some(true) => {
-                                let _ = pop!();
-                                let _ = pop!();
-                                ip += 1;
-                            }
-                            Some(false) => {
-                                let _ = pop!();
-                                let _ = pop!();
-                                ip = t as usize;
-                            }
-                            // The comparison alone; JUMP_IF_FALSE follows.
-                            None => match c {
-                                Cmp::Lt => compare!(Cmp::Lt, ops::lt),
-                                Cmp::Le => compare!(Cmp::Le, ops::le),
-                                Cmp::Gt => compare!(Cmp::Gt, ops::gt),
-                                Cmp::Ge => compare!(Cmp::Ge, ops::ge),
-                                Cmp::Eq => equality!(false),
-                                Cmp::Ne => equality!(true),
-                            },
-                        }
-                    }
-                    Instr::CmpIntJump(c, k, t) => {
-                        if let Value::Int(a) = peek!(1) {
-                            let _ = pop!();
-                            ip = if c.ints(a, i64::from(k)) {
-                                ip + 2
-                            } else {
-                                t as usize
-                            };
-                            break 'slow;
-                        }
-                        push!(Value::Int(i64::from(k)));
-                    }
+                    // A fused compare-and-branch that the fast path left
+                    // compares alone; its JUMP_IF_FALSE follows.
+                    Instr::Eq | Instr::CmpJump(Cmp::Eq, _) => equality!(false),
+                    Instr::Ne | Instr::CmpJump(Cmp::Ne, _) => equality!(true),
+                    Instr::Lt | Instr::CmpJump(Cmp::Lt, _) => compare!(ops::lt),
+                    Instr::Le | Instr::CmpJump(Cmp::Le, _) => compare!(ops::le),
+                    Instr::Gt | Instr::CmpJump(Cmp::Gt, _) => compare!(ops::gt),
+                    Instr::Ge | Instr::CmpJump(Cmp::Ge, _) => compare!(ops::ge),
                     Instr::Is => binary!(ops::is),
                     Instr::IsCatch => binary!(ops::is_catch),
                     Instr::Range | Instr::RangeIncl => {
@@ -1059,25 +931,15 @@ impl Vm {
                             Err(e) => throw!(e),
                         }
                     }
-                    Instr::ForNext(l, t) => {
+                    Instr::ForNext(l, t) | Instr::ForNextStore(l, _, t) => {
+                        save!();
                         let it = local!(l);
-                        match self.range_next(it) {
-                            Some(Some(i)) => push!(Value::Int(i)),
-                            Some(None) => ip = t as usize,
-                            None => {
-                                save!();
-                                match self.iter_next(it, false) {
-                                    Ok(true) => {}
-                                    Ok(false) => ip = t as usize,
-                                    Err(e) => throw!(e),
-                                }
-                            }
+                        match self.iter_next(it, false) {
+                            Ok(true) => {}
+                            Ok(false) => ip = t as usize,
+                            Err(e) => throw!(e),
                         }
                     }
-                    // Slow paths of superinstructions: the first
-                    // instruction of each sequence.
-                    Instr::IndexLocals(a, _) | Instr::ArithLocals(_, a, _) => push!(local!(a)),
-                    Instr::ArithLocal(_, b) => push!(local!(b)),
                     Instr::ArithStore(op, _) => {
                         save!();
                         match op {
@@ -1085,15 +947,6 @@ impl Vm {
                             Arith::Sub => binary!(ops::sub),
                             Arith::Mul => binary!(ops::mul),
                             Arith::Div => binary!(ops::div),
-                        }
-                    }
-                    Instr::ForNextStore(l, _, t) => {
-                        save!();
-                        let it = local!(l);
-                        match self.iter_next(it, false) {
-                            Ok(true) => {}
-                            Ok(false) => ip = t as usize,
-                            Err(e) => throw!(e),
                         }
                     }
                     Instr::RangeIter(inclusive) => {
@@ -1118,19 +971,6 @@ impl Vm {
                         let argc = usize::from(argc);
                         let at = self.stack.len() - argc - 1;
                         let callee = self.stack[at];
-                        if let Value::Obj(r) = callee {
-                            if let Object::Closure(c) = self.heap.get(r) {
-                                let proto = c.proto;
-                                if STATS {
-                                    self.stats.calls += 1;
-                                }
-                                match self.enter_closure(r, proto, at, argc, OnReturn::Keep) {
-                                    Ok(()) => reload!(),
-                                    Err(e) => throw!(e),
-                                }
-                                break 'slow;
-                            }
-                        }
                         match self.call_value_at(callee, at, argc) {
                             Ok(true) => reload!(),
                             Ok(false) => {}
@@ -1141,24 +981,12 @@ impl Vm {
                         save!();
                         let argc = usize::from(argc);
                         let at = self.stack.len() - argc - 1;
-                        if let Some((m, proto)) =
-                            self.method_fast::<STATS>(self.stack[at], frame.proto, cache)
-                        {
-                            if STATS {
-                                self.stats.calls += 1;
-                            }
-                            match self.enter_closure(m, proto, at, argc, OnReturn::Keep) {
-                                Ok(()) => reload!(),
-                                Err(e) => throw!(e),
-                            }
-                            break 'slow;
+                        if STATS {
+                            self.stats.calls += 1;
                         }
                         if let Some((func, receiver)) =
                             self.member_fast::<STATS>(self.stack[at], frame.proto, cache)
                         {
-                            if STATS {
-                                self.stats.calls += 1;
-                            }
                             if let Err(e) = self.call_native(func, receiver, at) {
                                 throw!(e);
                             }
@@ -1427,13 +1255,5 @@ impl Vm {
         }
         self.frames.push(frame);
         Ok(())
-    }
-}
-
-/// Replaces the operand on top of the stack.
-#[inline(always)]
-fn replace1(stack: &mut [Value], v: Value) {
-    if let Some(top) = stack.last_mut() {
-        *top = v;
     }
 }
