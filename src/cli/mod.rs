@@ -138,6 +138,15 @@ enum Command {
         /// Print instruction, call, allocation and inline-cache counts at exit
         #[arg(long)]
         stats: bool,
+        /// Print collection counts, bytes allocated and promoted, pause
+        /// times and the heap's peak at exit
+        #[arg(long)]
+        gc_stats: bool,
+        /// The most memory the program's heap may hold (e.g. 64M, 2G);
+        /// past it the program gets a MemoryError [default: half the
+        /// machine's memory]
+        #[arg(long, value_name = "SIZE", value_parser = run::parse_size)]
+        max_heap: Option<usize>,
         #[command(flatten)]
         grants: Grants,
         /// A source file (`.cairn`) or a class file (`.cairnc`), then the
@@ -181,6 +190,8 @@ pub fn main() -> ExitCode {
             &code,
             &run::RunOptions {
                 stats: false,
+                gc_stats: false,
+                max_heap: run::default_max_heap(),
                 args: Vec::new(),
                 caps,
             },
@@ -192,6 +203,8 @@ pub fn main() -> ExitCode {
     let code = match command {
         Command::Run {
             stats,
+            gc_stats,
+            max_heap,
             grants,
             mut program,
         } => {
@@ -202,6 +215,8 @@ pub fn main() -> ExitCode {
             let file = PathBuf::from(program.remove(0));
             let options = run::RunOptions {
                 stats,
+                gc_stats,
+                max_heap: max_heap.or_else(run::default_max_heap),
                 args: program,
                 caps,
             };

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use cairn_compiler::{compile_checked, compile_source, frontend::check_file};
 use cairn_vm::classfile::{self, ClassFile};
+use cairn_vm::heap::HeapConfig;
 use cairn_vm::host::{Capabilities, OsHost};
 use cairn_vm::interp::load::Finish;
 use cairn_vm::interp::Vm;
@@ -17,6 +18,10 @@ use super::{program, status, stderr_color};
 /// Options shared by `run` and `-e`.
 pub struct RunOptions {
     pub stats: bool,
+    /// Print the collector's counters at exit (`--gc-stats`).
+    pub gc_stats: bool,
+    /// The heap limit in bytes (`--max-heap`).
+    pub max_heap: Option<usize>,
     /// The program's arguments (what `os.args()` gives it).
     pub args: Vec<String>,
     /// What the program may reach beyond the standard streams.
@@ -106,7 +111,9 @@ fn execute(
     others: Vec<(PathBuf, ClassFile)>,
     options: &RunOptions,
 ) -> u8 {
-    let mut vm = Vm::new();
+    let mut heap = HeapConfig::from_env();
+    heap.max_heap = options.max_heap;
+    let mut vm = Vm::with_heap(heap);
     let host = OsHost::new().with_args(options.args.clone());
     let granted = vm
         .host
@@ -117,7 +124,6 @@ fn execute(
         return status::USAGE;
     }
     cairn_stdlib::install(&mut vm);
-    vm.heap.stress = std::env::var_os("CAIRN_GC_STRESS").is_some_and(|v| v == "1");
     vm.collect_stats = options.stats;
     vm.loader = Some(loader(others.into_iter().collect()));
     let m = vm.link(main, dir, true);
@@ -125,6 +131,9 @@ fn execute(
     vm.flush_stdout();
     if options.stats {
         print_stats(&vm);
+    }
+    if options.gc_stats {
+        eprint!("{}", vm.heap.stats.report());
     }
     match result {
         Ok(Finish::Completed) => status::OK,
@@ -142,7 +151,7 @@ fn print_stats(vm: &Vm) {
     eprintln!("instructions executed: {}", s.instructions);
     eprintln!("calls:                 {}", s.calls);
     eprintln!("objects allocated:     {}", h.allocated_objects);
-    eprintln!("collections:           {}", h.collections);
+    eprintln!("collections:           {}", h.collections());
     for kind in cairn_vm::interp::cache::Kind::ALL {
         let c = &s.cache[kind as usize];
         let [mono, poly, mega] = c.hits;
@@ -156,5 +165,58 @@ fn print_stats(vm: &Vm) {
                 c.misses
             );
         }
+    }
+}
+
+/// Parses a size with an optional binary suffix: `65536`, `512K`, `64M`,
+/// `2G` (also `KB`/`KiB` and so on, in either case).
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (number, unit) = t.split_at(digits);
+    let n: usize = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (examples: 64M, 2G, 500000)"))?;
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{text}` has an unknown unit (use K, M or G)")),
+    };
+    let bytes = n
+        .checked_mul(1usize << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))?;
+    if bytes < 1 << 20 {
+        return Err(format!("`{text}` is too small: the heap needs at least 1M"));
+    }
+    Ok(bytes)
+}
+
+/// Half the machine's memory (from `/proc/meminfo`), else 4 GiB: a
+/// runaway program gets a `MemoryError` before the system kills it.
+pub fn default_max_heap() -> Option<usize> {
+    let from_meminfo = std::fs::read_to_string("/proc/meminfo").ok().and_then(|m| {
+        let line = m.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kib: usize = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib.saturating_mul(1024) / 2)
+    });
+    Some(from_meminfo.unwrap_or(4 << 30))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_parse_with_binary_units() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("2g"), Ok(2 << 30));
+        assert_eq!(parse_size("1536KiB"), Ok(1536 << 10));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert!(parse_size("12Q").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("10").unwrap_err().contains("too small"));
+        assert!(parse_size("99999999999999999999G").is_err());
     }
 }

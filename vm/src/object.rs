@@ -303,63 +303,6 @@ pub enum Object {
 }
 
 impl Object {
-    /// Pushes every reference this object holds.
-    pub fn trace(&self, out: &mut Vec<ObjRef>) {
-        let value = |v: &Value, out: &mut Vec<ObjRef>| {
-            if let Value::Obj(r) = v {
-                out.push(*r);
-            }
-        };
-        match self {
-            Object::Str(_) | Object::Range(_) | Object::Done => {}
-            Object::List(items) => items.iter().for_each(|v| value(v, out)),
-            Object::Map(m) => {
-                for (k, (kv, v)) in &m.entries {
-                    if let MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } = k {
-                        out.push(*r);
-                    }
-                    value(kv, out);
-                    value(v, out);
-                }
-            }
-            Object::Instance(i) => {
-                out.push(i.class);
-                i.fields.iter().for_each(|v| value(v, out));
-            }
-            Object::Class(c) => {
-                out.extend(c.superclass);
-                out.extend(c.module);
-                c.methods.values().for_each(|v| value(v, out));
-                c.statics.values().for_each(|v| value(v, out));
-                c.static_methods.values().for_each(|v| value(v, out));
-                c.field_inits.iter().for_each(|v| value(v, out));
-            }
-            Object::Closure(c) => {
-                out.extend(c.upvalues.iter().copied());
-                out.extend(c.home);
-            }
-            Object::Cell(v) => value(v, out),
-            Object::Bound(b) => {
-                value(&b.receiver, out);
-                value(&b.method, out);
-            }
-            Object::Native(n) => value(&n.receiver, out),
-            Object::Module(m) => m.members.values().for_each(|v| value(v, out)),
-            Object::Iter(it) => match &**it {
-                IterObj::List { list, .. } => out.push(*list),
-                IterObj::Str { s, .. } => out.push(*s),
-                IterObj::Range(_) | IterObj::Step(_) => {}
-                IterObj::Map { map, .. } => out.push(*map),
-                IterObj::User { class, iterator } => {
-                    out.push(*class);
-                    value(iterator, out);
-                }
-                IterObj::Fiber { fiber } => out.push(*fiber),
-            },
-            Object::Fiber(f) => f.trace(out),
-        }
-    }
-
     /// A rough size in bytes, for collection pacing.
     pub fn size(&self) -> usize {
         std::mem::size_of::<Object>()

@@ -1,81 +1,301 @@
-//! The heap: every object the VM allocates, and the collector.
+//! The heap: every object the VM allocates, and the generational collector.
 //!
-//! Objects live in a slot table and are named by index ([`ObjRef`]). This
-//! first collector is a non-moving mark-sweep: it marks from the roots the
-//! interpreter hands it, with an explicit work list (so no object graph can
-//! overflow the Rust stack), then frees every unmarked slot for reuse.
+//! See `spec/heap.md` for the layout, barrier and policies in prose.
 //!
-//! Invariant: collection happens only at interpreter safepoints, when every
-//! live value is reachable from the roots; allocation itself never collects,
-//! so native code may hold fresh references in Rust locals between
-//! safepoints.
+//! **Layout.** Objects live in one table of slots and are named by index
+//! ([`ObjRef`]); an object's payload (a list's items, a string's bytes) is
+//! owned by its slot. Indexes below [`Heap::nursery_end`] are the young
+//! generation: an *eden* where allocation bumps a pointer, and two
+//! *survivor* spaces. Indexes from there up are the old generation, a table
+//! with a free list.
+//!
+//! **Minor collection** (copying): live young objects are evacuated,
+//! Cheney-style, to the other survivor space or, once old enough, to the old
+//! generation, and every reference to them is renamed; then the eden and the
+//! survivor space they left are emptied wholesale.
+//!
+//! **Major collection** (mark-sweep): after a minor one, marks the old
+//! generation from the roots and frees what is unmarked.
+//!
+//! **Write barrier.** [`Heap::get_mut`] is the only way to change an object,
+//! so the barrier lives there: taking an old object for writing adds it to
+//! the remembered set (once), which a minor collection scans as roots.
+//!
+//! **Safepoints and pinning.** Collection happens only at interpreter
+//! safepoints, when every live value is in a root the collector can rename.
+//! Native code that calls back into Cairn holds references in Rust locals
+//! across the nested loop, so such a call pins the nursery as it stands
+//! ([`Heap::pin`]): collections inside it leave those objects where they are
+//! (and alive), moving only what the nested code allocated.
+
+mod handles;
+mod major;
+mod minor;
+mod stats;
+pub mod trace;
+mod verify;
+
+use std::collections::HashMap;
+
+pub use handles::{Handle, Handles};
+pub use stats::HeapStats;
+pub use trace::Tracer;
 
 use crate::object::Object;
-use crate::value::{ObjRef, Value};
+use crate::value::ObjRef;
 
-/// Counters for `--gc-stats` and pacing.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct HeapStats {
-    pub collections: u64,
-    pub allocated_objects: u64,
-    pub allocated_bytes: u64,
-    pub freed_objects: u64,
-    pub live_objects: usize,
-    pub peak_live_bytes: usize,
+/// Sizes and policies, chosen by measurement (see `spec/heap.md`).
+#[derive(Clone, Debug)]
+pub struct HeapConfig {
+    /// Eden capacity, in objects.
+    pub eden: usize,
+    /// Each survivor space's capacity, in objects.
+    pub survivor: usize,
+    /// Minor collections an object survives before promotion (1: at the
+    /// first).
+    pub tenure_age: u8,
+    /// Objects larger than this (bytes, payload included) are allocated
+    /// straight into the old generation.
+    pub large_object: usize,
+    /// Old-generation bytes that start the first major collection; later
+    /// ones start when the old generation doubles.
+    pub major_start: usize,
+    /// The most bytes the heap may hold; past it, `MemoryError`.
+    pub max_heap: Option<usize>,
+    /// Collect at every safepoint after an allocation (`CAIRN_GC_STRESS=1`).
+    pub stress: bool,
+    /// Under stress, every Nth collection is a major one.
+    pub stress_major_every: u32,
+    /// Check the heap's invariants after every collection.
+    pub verify: bool,
+}
+
+impl Default for HeapConfig {
+    fn default() -> HeapConfig {
+        HeapConfig {
+            eden: 32 * 1024,
+            survivor: 4 * 1024,
+            tenure_age: 2,
+            large_object: 32 * 1024,
+            major_start: 16 << 20,
+            max_heap: None,
+            stress: false,
+            stress_major_every: 8,
+            verify: false,
+        }
+    }
+}
+
+impl HeapConfig {
+    /// The defaults, adjusted by `CAIRN_GC_STRESS=1` (stress and verify)
+    /// and `CAIRN_GC_VERIFY=1`.
+    pub fn from_env() -> HeapConfig {
+        let on = |name: &str| std::env::var_os(name).is_some_and(|v| v == "1");
+        let stress = on("CAIRN_GC_STRESS");
+        HeapConfig {
+            stress,
+            verify: stress || on("CAIRN_GC_VERIFY"),
+            ..HeapConfig::default()
+        }
+    }
+}
+
+/// What a collection at a safepoint found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// Even after a major collection the heap is over its limit.
+    OverLimit,
+}
+
+/// The state [`Heap::pin`] saves.
+#[derive(Clone, Copy, Debug)]
+#[must_use = "pass it back to Heap::unpin"]
+pub struct Pin {
+    pinned: usize,
+    nested: u32,
+    pinned_bytes: usize,
 }
 
 pub struct Heap {
     slots: Vec<Option<Object>>,
-    marks: Vec<bool>,
+    /// The young generation is `[0, nursery_end)`.
+    nursery_end: usize,
+    eden_end: usize,
+    /// Eden's bump pointer.
+    top: usize,
+    /// Eden `[0, pinned)` is pinned (see [`Heap::pin`]).
+    pinned: usize,
+    /// How many pins are in force.
+    nested: u32,
+    /// Start of the survivor space that holds survivors now ("from").
+    from: usize,
+    /// End of what "from" holds.
+    from_top: usize,
+    /// Minor collections survived, per young slot.
+    age: Vec<u8>,
+    /// During a minor collection: where each evacuated young object went
+    /// ([`minor::NOT_MOVED`] if it has not).
+    forward: Vec<u32>,
+    /// Young bytes when the innermost pin was taken.
+    pinned_bytes: usize,
+    /// Old slots free for reuse.
     free: Vec<u32>,
-    /// Bytes allocated since the last collection.
-    since_gc: usize,
-    /// Collect once `since_gc` passes this.
-    threshold: usize,
-    live_bytes: usize,
-    /// Collect at every safepoint (`CAIRN_GC_STRESS=1`).
-    pub stress: bool,
+    /// Per slot: in the remembered set (old) or marked (during a major).
+    remembered: Vec<bool>,
+    remset: Vec<u32>,
+    marks: Vec<bool>,
+    /// Identity hashes handed out for objects that have since moved, or
+    /// that were young when asked: by current index.
+    hashes: HashMap<u32, i64>,
+    next_hash: i64,
+    /// Estimated bytes held by young objects, and by old ones.
+    young_bytes: usize,
+    old_bytes: usize,
+    /// Start a major collection once `old_bytes` passes this.
+    major_threshold: usize,
+    /// A collection is due at the next safepoint.
+    due: bool,
+    /// The next due collection must be major.
+    major_due: bool,
+    pub config: HeapConfig,
     pub stats: HeapStats,
 }
 
 impl Default for Heap {
     fn default() -> Heap {
-        Heap::new()
+        Heap::new(HeapConfig::default())
     }
 }
 
 impl Heap {
-    pub fn new() -> Heap {
+    pub fn new(config: HeapConfig) -> Heap {
+        let eden = config.eden.max(16);
+        let survivor = if config.tenure_age > 1 {
+            config.survivor.max(1)
+        } else {
+            0
+        };
+        let nursery_end = eden + 2 * survivor;
+        let mut slots = Vec::with_capacity(nursery_end + 1024);
+        slots.resize_with(nursery_end, || None);
         Heap {
-            slots: Vec::new(),
-            marks: Vec::new(),
+            slots,
+            nursery_end,
+            eden_end: eden,
+            top: 0,
+            pinned: 0,
+            nested: 0,
+            from: eden,
+            from_top: eden,
+            age: vec![0; nursery_end],
+            forward: vec![minor::NOT_MOVED; nursery_end],
+            pinned_bytes: 0,
             free: Vec::new(),
-            since_gc: 0,
-            threshold: 8 << 20,
-            live_bytes: 0,
-            stress: false,
+            remembered: vec![false; nursery_end],
+            remset: Vec::new(),
+            marks: vec![false; nursery_end],
+            hashes: HashMap::new(),
+            next_hash: 1 << 40,
+            young_bytes: 0,
+            old_bytes: 0,
+            major_threshold: config.major_start,
+            due: false,
+            major_due: false,
+            config,
             stats: HeapStats::default(),
         }
     }
 
+    /// Allocates `obj`: in the eden, or in the old generation if it is
+    /// large or the eden is full. Never collects.
+    #[inline]
     pub fn alloc(&mut self, obj: Object) -> ObjRef {
         let size = obj.size();
-        self.since_gc += size;
-        self.live_bytes += size;
         self.stats.allocated_objects += 1;
         self.stats.allocated_bytes += size as u64;
-        self.stats.peak_live_bytes = self.stats.peak_live_bytes.max(self.live_bytes);
-        match self.free.pop() {
-            Some(i) => {
-                self.slots[i as usize] = Some(obj);
-                ObjRef(i)
+        if self.config.stress {
+            self.due = true;
+        }
+        if self.top < self.eden_end && size <= self.config.large_object {
+            let i = self.top;
+            self.top += 1;
+            debug_assert!(self.slots[i].is_none());
+            self.slots[i] = Some(obj);
+            self.young_bytes += size;
+            if self.top == self.eden_end {
+                self.due = true;
             }
+            return ObjRef(i as u32);
+        }
+        self.alloc_old(obj, size)
+    }
+
+    #[cold]
+    fn alloc_old(&mut self, obj: Object, size: usize) -> ObjRef {
+        let i = self.old_slot();
+        self.slots[i] = Some(obj);
+        self.grew_old(size);
+        // It may hold young references from the start.
+        self.remember(i);
+        ObjRef(i as u32)
+    }
+
+    /// A free old slot.
+    fn old_slot(&mut self) -> usize {
+        match self.free.pop() {
+            Some(i) => i as usize,
             None => {
-                self.slots.push(Some(obj));
+                self.slots.push(None);
+                self.remembered.push(false);
                 self.marks.push(false);
-                ObjRef((self.slots.len() - 1) as u32)
+                self.slots.len() - 1
             }
         }
+    }
+
+    fn grew_old(&mut self, size: usize) {
+        self.old_bytes += size;
+        if self.old_bytes > self.major_threshold {
+            self.due = true;
+            self.major_due = true;
+        }
+        self.check_limit();
+    }
+
+    fn check_limit(&mut self) {
+        if let Some(max) = self.config.max_heap {
+            if self.old_bytes + self.young_bytes > max {
+                self.due = true;
+                self.major_due = true;
+            }
+        }
+    }
+
+    /// Notes that an object's payload grew by `bytes` (a list or map that
+    /// grew in place), for pacing and the heap limit.
+    pub fn grew(&mut self, r: ObjRef, bytes: usize) {
+        self.stats.allocated_bytes += bytes as u64;
+        if self.is_young(r) {
+            self.young_bytes += bytes;
+            self.check_limit();
+        } else {
+            self.grew_old(bytes);
+        }
+    }
+
+    /// Whether allocating `bytes` more would certainly pass the heap limit
+    /// (checked by natives before building very large values).
+    pub fn would_exceed(&self, bytes: usize) -> bool {
+        self.config
+            .max_heap
+            .is_some_and(|max| self.old_bytes + self.young_bytes + bytes > max)
+    }
+
+    /// Whether `r` names a young object.
+    #[inline]
+    pub fn is_young(&self, r: ObjRef) -> bool {
+        r.index() < self.nursery_end
     }
 
     /// The object behind a reference. References come only from `alloc`
@@ -84,58 +304,145 @@ impl Heap {
     pub fn get(&self, r: ObjRef) -> &Object {
         match self.slots.get(r.index()) {
             Some(Some(obj)) => obj,
-            _ => panic!("dangling object reference {r:?}: a collector root is missing"),
+            _ => dangling(r),
         }
     }
 
+    /// The object behind a reference, for writing. This is the write
+    /// barrier: an old object taken for writing is remembered, since the
+    /// write may store a young reference into it.
     #[inline]
     pub fn get_mut(&mut self, r: ObjRef) -> &mut Object {
-        match self.slots.get_mut(r.index()) {
-            Some(Some(obj)) => obj,
-            _ => panic!("dangling object reference {r:?}: a collector root is missing"),
+        let i = r.index();
+        if i >= self.nursery_end && !self.remembered[i] {
+            self.remember(i);
         }
+        match self.slots.get_mut(i) {
+            Some(Some(obj)) => obj,
+            _ => dangling(r),
+        }
+    }
+
+    #[cold]
+    fn remember(&mut self, i: usize) {
+        if i < self.remembered.len() && !self.remembered[i] {
+            self.remembered[i] = true;
+            self.remset.push(i as u32);
+        }
+    }
+
+    /// A hash of `r`'s identity that stays the same when it moves.
+    pub fn identity_hash(&mut self, r: ObjRef) -> i64 {
+        if let Some(h) = self.hashes.get(&r.0) {
+            return *h;
+        }
+        if !self.is_young(r) {
+            return i64::from(r.0);
+        }
+        // Young objects move: record a number to carry along.
+        self.next_hash += 1;
+        self.hashes.insert(r.0, self.next_hash);
+        self.next_hash
+    }
+
+    /// Pins the nursery as it stands, for a nested dispatch loop started by
+    /// native code: until [`Heap::unpin`], collections neither move nor free
+    /// what is there now.
+    pub fn pin(&mut self) -> Pin {
+        let saved = Pin {
+            pinned: self.pinned,
+            nested: self.nested,
+            pinned_bytes: self.pinned_bytes,
+        };
+        self.pinned = self.top;
+        self.pinned_bytes = self.young_bytes;
+        self.nested += 1;
+        saved
+    }
+
+    pub fn unpin(&mut self, saved: Pin) {
+        self.pinned = saved.pinned;
+        self.nested = saved.nested;
+        self.pinned_bytes = saved.pinned_bytes;
     }
 
     /// Whether a safepoint should collect now.
     #[inline]
     pub fn should_collect(&self) -> bool {
-        self.stress || self.since_gc >= self.threshold
+        self.due
     }
 
-    /// Marks everything reachable from `roots` and frees the rest.
-    pub fn collect(&mut self, roots: impl Iterator<Item = Value>) {
-        let mut work: Vec<ObjRef> = roots.filter_map(Value::as_obj).collect();
-        while let Some(r) = work.pop() {
-            let i = r.index();
-            if i >= self.marks.len() || self.marks[i] {
-                continue;
-            }
-            self.marks[i] = true;
-            if let Some(obj) = &self.slots[i] {
-                obj.trace(&mut work);
-            }
+    /// Asks for a major collection at the next safepoint.
+    pub fn request_major(&mut self) {
+        self.due = true;
+        self.major_due = true;
+    }
+
+    /// Collects: a minor collection, followed by a major one when the old
+    /// generation has grown enough (or under stress, every so often).
+    /// `roots` must visit every reference held outside the heap.
+    pub fn collect(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) -> Outcome {
+        let start = std::time::Instant::now();
+        self.due = false;
+        let stress_major = self.config.stress
+            && (self.stats.minor_collections + 1)
+                % u64::from(self.config.stress_major_every.max(1))
+                == 0;
+        let mut major = std::mem::take(&mut self.major_due) || stress_major;
+        self.minor(roots);
+        let minor_done = start.elapsed();
+        self.stats.note_minor_pause(minor_done);
+        let over = |h: &Heap| h.config.max_heap.is_some_and(|max| h.heap_bytes() > max);
+        // Only a major collection can tell whether the heap is really full.
+        major |= over(self);
+        if major {
+            self.major(roots);
+            self.stats.note_major_pause(start.elapsed() - minor_done);
         }
-        let mut live_bytes = 0;
-        let mut live = 0;
-        for (i, slot) in self.slots.iter_mut().enumerate() {
-            if self.marks[i] {
-                self.marks[i] = false;
-                if let Some(obj) = slot {
-                    live_bytes += obj.size();
-                    live += 1;
-                }
-            } else if slot.is_some() {
-                *slot = None;
-                self.free.push(i as u32);
-                self.stats.freed_objects += 1;
-            }
+        if self.config.verify {
+            self.verify();
         }
-        self.live_bytes = live_bytes;
-        self.stats.live_objects = live;
-        self.stats.collections += 1;
-        self.since_gc = 0;
-        // Grow with the live set, so collection work stays proportional to
-        // allocation.
-        self.threshold = (live_bytes * 2).max(8 << 20);
+        self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(self.heap_bytes());
+        if over(self) {
+            Outcome::OverLimit
+        } else {
+            Outcome::Ok
+        }
+    }
+
+    /// Estimated bytes the heap holds now.
+    pub fn heap_bytes(&self) -> usize {
+        self.old_bytes + self.young_bytes
+    }
+
+    /// Number of objects alive (after the last collection, plus those
+    /// allocated since).
+    pub fn object_count(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_some()).count()
     }
 }
+
+#[cold]
+#[inline(never)]
+fn dangling(r: ObjRef) -> ! {
+    panic!("dangling object reference {r:?}: a collector root is missing")
+}
+
+/// `bytes` for people: `64 MiB`, `1.5 GiB`, `512 bytes`.
+pub fn format_bytes(bytes: usize) -> String {
+    const UNITS: [(&str, usize); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let n = bytes as f64 / size as f64;
+            return if bytes % size == 0 {
+                format!("{} {unit}", bytes / size)
+            } else {
+                format!("{n:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
+}
+
+#[cfg(test)]
+mod tests;

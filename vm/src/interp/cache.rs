@@ -169,10 +169,10 @@ impl Site {
     }
 
     /// The references the entries hold, for the collector.
-    pub fn trace(&self, roots: &mut Vec<Value>) {
-        for e in &self.entries[..usize::from(self.len)] {
-            roots.push(Value::Obj(e.class));
-            roots.push(e.method);
+    pub fn trace(&mut self, t: &mut dyn crate::heap::Tracer) {
+        for e in &mut self.entries[..usize::from(self.len)] {
+            t.obj(&mut e.class);
+            t.value(&mut e.method);
         }
     }
 }
@@ -309,9 +309,21 @@ mod tests {
         site.insert(Entry::field(class(99), 0));
         assert!(site.is_mega());
         assert!(site.find(class(99)).is_none());
-        let mut roots = Vec::new();
-        site.trace(&mut roots);
-        assert_eq!(roots.len(), 2 * POLY);
+        struct Count(usize);
+        impl crate::heap::Tracer for Count {
+            fn obj(&mut self, _: &mut ObjRef) {
+                self.0 += 1;
+            }
+            fn value(&mut self, _: &mut Value) {
+                self.0 += 1;
+            }
+            fn moves(&self, _: ObjRef) -> bool {
+                false
+            }
+        }
+        let mut count = Count(0);
+        site.trace(&mut count);
+        assert_eq!(count.0, 2 * POLY);
     }
 
     #[test]

@@ -540,7 +540,7 @@ impl Vm {
             f.boundary = true;
         }
         self.native_depth += 1;
-        let result = self.execute(depth + 1);
+        let result = self.pinned(|vm| vm.execute(depth + 1));
         self.native_depth -= 1;
         match result {
             Ok(v) => {

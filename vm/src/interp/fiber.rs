@@ -71,21 +71,6 @@ impl Fiber {
         }
     }
 
-    pub fn trace(&self, out: &mut Vec<ObjRef>) {
-        for v in &self.stack {
-            if let Value::Obj(r) = v {
-                out.push(*r);
-            }
-        }
-        for f in &self.frames {
-            out.push(f.closure);
-        }
-        if let Value::Obj(r) = self.function {
-            out.push(r);
-        }
-        out.extend(self.resumer);
-    }
-
     pub fn size(&self) -> usize {
         self.stack.capacity() * 16 + self.frames.capacity() * 48
     }

@@ -206,7 +206,13 @@ impl Vm {
         if let Err(Exc::Error(e)) = self.push_frame(frame) {
             return Err(self.uncaught(e));
         }
-        let result = self.execute(depth + 1);
+        // Run from inside a running program (an import): pin what the
+        // importer's loop holds.
+        let result = if depth > 0 {
+            self.pinned(|vm| vm.execute(depth + 1))
+        } else {
+            self.execute(depth + 1)
+        };
         self.modules[m].state = ModuleState::Done;
         self.flush_stdout();
         match result {

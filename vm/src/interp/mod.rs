@@ -115,6 +115,8 @@ pub struct Vm {
     pub collect_stats: bool,
     /// Values natives hold across a possible collection.
     pub temp_roots: Vec<Value>,
+    /// Rooted values the host holds (renamed when objects move).
+    pub handles: crate::heap::Handles,
     /// Argument buffers for native calls, reused (one per nesting level).
     pub arg_pool: Vec<Vec<Value>>,
     /// The host-call table: the only way out of the VM (`crate::host`).
@@ -127,9 +129,14 @@ pub struct Vm {
 }
 
 impl Vm {
-    /// A VM with the prelude installed.
+    /// A VM with the prelude installed and the default heap.
     pub fn new() -> Vm {
-        let mut heap = Heap::new();
+        Vm::with_heap(crate::heap::HeapConfig::default())
+    }
+
+    /// A VM with the prelude installed and a heap configured by `config`.
+    pub fn with_heap(config: crate::heap::HeapConfig) -> Vm {
+        let mut heap = Heap::new(config);
         let done = heap.alloc(Object::Done);
         let absent = heap.alloc(Object::Done);
         let mut vm = Vm {
@@ -155,6 +162,7 @@ impl Vm {
             stats: Stats::default(),
             collect_stats: false,
             temp_roots: Vec::new(),
+            handles: crate::heap::Handles::default(),
             arg_pool: Vec::new(),
             host: crate::host::HostTable::default(),
             extensions: crate::host::Extensions::default(),
@@ -218,39 +226,86 @@ impl Vm {
         r
     }
 
-    /// Collects garbage if due; call only at safepoints.
+    /// Collects garbage if due; call only at safepoints. `Err` is the
+    /// `MemoryError` to raise when the heap is over its limit.
     #[inline]
-    pub fn maybe_collect(&mut self) {
+    pub fn maybe_collect(&mut self) -> Result<(), Exc> {
         if self.heap.should_collect() {
-            self.collect();
+            return self.collect();
         }
+        Ok(())
     }
 
-    pub fn collect(&mut self) {
-        let mut roots: Vec<Value> = Vec::with_capacity(self.stack.len() + 64);
-        roots.extend_from_slice(&self.stack);
-        roots.extend(self.frames.iter().map(|f| Value::Obj(f.closure)));
-        roots.extend_from_slice(&self.builtins);
-        roots.extend(self.classes.values().map(|c| Value::Obj(*c)));
-        roots.extend(self.native_modules.values().map(|c| Value::Obj(*c)));
-        roots.push(Value::Obj(self.done));
-        roots.push(Value::Obj(self.absent));
-        roots.extend(self.loaded_paths.values().map(|r| Value::Obj(*r)));
-        roots.extend(self.fiber.map(Value::Obj));
-        roots.extend_from_slice(&self.temp_roots);
-        for m in &self.modules {
-            roots.extend_from_slice(&m.constants);
-            roots.extend_from_slice(&m.globals);
-            roots.extend(m.object.map(Value::Obj));
-            roots.extend(m.imports.iter().filter_map(|i| i.resolved.map(Value::Obj)));
+    /// Collects now (minor, and major if due), renaming every root.
+    pub fn collect(&mut self) -> Result<(), Exc> {
+        let outcome = self.collect_quietly();
+        if outcome == crate::heap::Outcome::OverLimit {
+            let limit = self.heap.config.max_heap.unwrap_or(0);
+            return Err(self.error_of(
+                "MemoryError",
+                format!(
+                    "heap limit of {} exceeded",
+                    crate::heap::format_bytes(limit)
+                ),
+            ));
         }
-        for cache in &self.caches {
-            for entry in cache {
-                entry.trace(&mut roots);
+        Ok(())
+    }
+
+    /// Collects, reporting (not raising) an exceeded limit.
+    pub fn collect_quietly(&mut self) -> crate::heap::Outcome {
+        let Vm {
+            heap,
+            stack,
+            frames,
+            builtins,
+            classes,
+            native_modules,
+            done,
+            absent,
+            loaded_paths,
+            fiber,
+            temp_roots,
+            modules,
+            caches,
+            handles,
+            ..
+        } = self;
+        let outcome = heap.collect(&mut |t: &mut dyn crate::heap::Tracer| {
+            stack.iter_mut().for_each(|v| t.value(v));
+            frames.iter_mut().for_each(|f| t.obj(&mut f.closure));
+            builtins.iter_mut().for_each(|v| t.value(v));
+            classes.values_mut().for_each(|r| t.obj(r));
+            native_modules.values_mut().for_each(|r| t.obj(r));
+            t.obj(done);
+            t.obj(absent);
+            loaded_paths.values_mut().for_each(|r| t.obj(r));
+            t.opt(fiber);
+            temp_roots.iter_mut().for_each(|v| t.value(v));
+            handles.trace(t);
+            for m in modules.iter_mut() {
+                m.constants.iter_mut().for_each(|v| t.value(v));
+                m.globals.iter_mut().for_each(|v| t.value(v));
+                t.opt(&mut m.object);
+                m.imports.iter_mut().for_each(|i| t.opt(&mut i.resolved));
             }
-        }
-        self.heap.collect(roots.into_iter());
+            for sites in caches.iter_mut() {
+                sites.iter_mut().for_each(|s| s.trace(t));
+            }
+        });
+        // Its keys name classes by index, which may have changed.
         self.mega.clear();
+        outcome
+    }
+
+    /// Runs `f` (a nested dispatch loop started by native code) with the
+    /// nursery pinned: the native code's Rust locals keep naming the
+    /// objects they did.
+    pub fn pinned<R>(&mut self, f: impl FnOnce(&mut Vm) -> R) -> R {
+        let pin = self.heap.pin();
+        let result = f(self);
+        self.heap.unpin(pin);
+        result
     }
 }
 

@@ -887,11 +887,18 @@ impl Vm {
                         }
                     }
                     Instr::Jump(t) => {
-                        if (t as usize) < ip {
-                            save!();
-                            self.maybe_collect();
-                        }
+                        let backward = (t as usize) < ip;
                         ip = t as usize;
+                        if backward {
+                            // A safepoint: objects may move, so the frame's
+                            // closure is read again.
+                            save!();
+                            let collected = self.maybe_collect();
+                            frame = self.frames[self.frames.len() - 1];
+                            if let Err(e) = collected {
+                                throw!(e);
+                            }
+                        }
                     }
                     Instr::JumpIfFalse(t) => {
                         if !pop!().truthy() {
@@ -1023,8 +1030,12 @@ impl Vm {
                         if done.boundary || self.frames.len() < stop {
                             return Ok(result.unwrap_or(Value::Nil));
                         }
+                        // A safepoint, before the caller's frame is read.
+                        let collected = self.maybe_collect();
                         reload!();
-                        self.maybe_collect();
+                        if let Err(e) = collected {
+                            throw!(e);
+                        }
                     }
                     Instr::Throw => {
                         let e = pop!();

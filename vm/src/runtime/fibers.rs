@@ -78,14 +78,15 @@ pub fn resume(vm: &mut Vm, receiver: Value, args: &[Value]) -> Result<Value, Exc
     if let Some(f) = fiber_mut(vm, r) {
         f.native_depth = depth;
     }
-    let result = match state {
+    // The resumer's Rust frames hold references: pin them in place.
+    let result = vm.pinned(|vm| match state {
         FiberState::New => start(vm, function, arg),
         _ => {
             vm.stack.truncate(pending_at);
             vm.stack.push(arg);
             vm.execute(1)
         }
-    };
+    });
     vm.native_depth -= 1;
     let (new_state, outcome) = match result {
         Ok(v) => (FiberState::Done, Ok(v)),

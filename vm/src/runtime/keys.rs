@@ -148,7 +148,7 @@ pub fn hash_value(vm: &mut Vm, v: Value) -> Result<i64, Exc> {
             let class = vm.class_of(v);
             return match vm.find_method(class, sym) {
                 Some(m) if !is_identity_hash(vm, m) => call_hash(vm, m, v),
-                _ => Ok(i64::from(r.0)),
+                _ => Ok(vm.heap.identity_hash(r)),
             };
         }
         _ => match builtin_key(vm, v) {
@@ -173,7 +173,7 @@ pub fn hash_value(vm: &mut Vm, v: Value) -> Result<i64, Exc> {
             bytes.push(u8::from(inclusive));
             fnv(&bytes)
         }
-        MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } => i64::from(r.0),
+        MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } => vm.heap.identity_hash(r),
         MapKey::NaN(n) => n as i64,
     })
 }

@@ -225,7 +225,7 @@ fn object_hash(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Object.hash", args, 0, 0)?;
     match r {
         Value::Obj(o) if matches!(vm.heap.get(o), Object::Instance(_)) => {
-            Ok(Value::Int(i64::from(o.0)))
+            Ok(Value::Int(vm.heap.identity_hash(o)))
         }
         _ => crate::runtime::keys::hash_value(vm, r).map(Value::Int),
     }

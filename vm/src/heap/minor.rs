@@ -1,0 +1,201 @@
+//! The minor collection: evacuates live young objects (Cheney-style, with
+//! a queue of copied objects still to scan) and empties the spaces they
+//! left.
+
+use std::collections::HashMap;
+
+use super::{Heap, Tracer};
+use crate::value::ObjRef;
+
+/// `Heap::forward` of a young object that has not been evacuated.
+pub(super) const NOT_MOVED: u32 = u32::MAX;
+
+/// The evacuating tracer.
+struct Evac<'h> {
+    heap: &'h mut Heap,
+    /// Young indexes `[eden_lo, eden_hi)` and `[from_lo, from_hi)` move.
+    eden_lo: usize,
+    eden_hi: usize,
+    from_lo: usize,
+    from_hi: usize,
+    /// Where survivors that stay young go: `[to_top, to_end)` is free.
+    to_top: usize,
+    to_end: usize,
+    /// Whether survivors may stay young (not while pinned).
+    aging: bool,
+    /// Copied objects whose references are still to be visited.
+    queue: Vec<u32>,
+    /// Whether the object being scanned holds a young reference.
+    saw_young: bool,
+    /// Identity hashes of moved objects, by new index.
+    moved_hashes: HashMap<u32, i64>,
+    survivor_bytes: usize,
+}
+
+impl Evac<'_> {
+    #[inline]
+    fn moving(&self, i: usize) -> bool {
+        (self.eden_lo..self.eden_hi).contains(&i) || (self.from_lo..self.from_hi).contains(&i)
+    }
+
+    /// Visits every reference the object at `j` holds; returns whether one
+    /// of them is young.
+    fn scan(&mut self, j: usize) -> bool {
+        let Some(mut obj) = self.heap.slots[j].take() else {
+            return false;
+        };
+        self.saw_young = false;
+        obj.trace_mut(self);
+        self.heap.slots[j] = Some(obj);
+        self.saw_young
+    }
+
+    #[cold]
+    fn evacuate(&mut self, i: usize) -> u32 {
+        let heap = &mut *self.heap;
+        let Some(obj) = heap.slots[i].take() else {
+            super::dangling(ObjRef(i as u32))
+        };
+        let size = obj.size();
+        let age = heap.age[i].saturating_add(1);
+        let dest = if self.aging && age < heap.config.tenure_age && self.to_top < self.to_end {
+            let d = self.to_top;
+            self.to_top += 1;
+            heap.age[d] = age;
+            self.survivor_bytes += size;
+            d
+        } else {
+            let d = heap.old_slot();
+            heap.old_bytes += size;
+            heap.stats.promoted_objects += 1;
+            heap.stats.promoted_bytes += size as u64;
+            d
+        };
+        heap.slots[dest] = Some(obj);
+        heap.forward[i] = dest as u32;
+        if !heap.hashes.is_empty() {
+            if let Some(h) = heap.hashes.remove(&(i as u32)) {
+                self.moved_hashes.insert(dest as u32, h);
+            }
+        }
+        self.queue.push(dest as u32);
+        dest as u32
+    }
+}
+
+impl Tracer for Evac<'_> {
+    #[inline]
+    fn obj(&mut self, r: &mut ObjRef) {
+        let i = r.index();
+        if i >= self.heap.nursery_end {
+            return;
+        }
+        if !self.moving(i) {
+            // Pinned, or already in the survivor space it is copied to.
+            self.saw_young = true;
+            return;
+        }
+        let mut dest = self.heap.forward[i];
+        if dest == NOT_MOVED {
+            dest = self.evacuate(i);
+        }
+        *r = ObjRef(dest);
+        if (dest as usize) < self.heap.nursery_end {
+            self.saw_young = true;
+        }
+    }
+
+    fn moves(&self, r: ObjRef) -> bool {
+        self.moving(r.index())
+    }
+}
+
+impl Heap {
+    pub(super) fn minor(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) {
+        self.stats.minor_collections += 1;
+        let nested = self.nested > 0;
+        let survivor = (self.nursery_end - self.eden_end) / 2;
+        let to = if self.from == self.eden_end {
+            self.eden_end + survivor
+        } else {
+            self.eden_end
+        };
+        let (from_lo, from_hi) = if nested {
+            (0, 0)
+        } else {
+            (self.from, self.from_top)
+        };
+        let eden_lo = self.pinned;
+        let eden_hi = self.top;
+        let remset = std::mem::take(&mut self.remset);
+        let mut ev = Evac {
+            heap: self,
+            eden_lo,
+            eden_hi,
+            from_lo,
+            from_hi,
+            to_top: to,
+            to_end: to + survivor,
+            aging: !nested && survivor > 0,
+            queue: Vec::new(),
+            saw_young: false,
+            moved_hashes: HashMap::new(),
+            survivor_bytes: 0,
+        };
+        roots(&mut ev);
+        // Old objects written since the last collection: keep those that
+        // still hold young references remembered.
+        for &i in &remset {
+            let i = i as usize;
+            ev.heap.remembered[i] = false;
+            if ev.scan(i) {
+                ev.heap.remember(i);
+            }
+        }
+        // Pinned young objects are roots (they may be held by native code).
+        for i in 0..eden_lo {
+            ev.scan(i);
+        }
+        if nested {
+            for i in ev.heap.from..ev.heap.from_top {
+                ev.scan(i);
+            }
+        }
+        while let Some(j) = ev.queue.pop() {
+            let j = j as usize;
+            if ev.scan(j) && j >= ev.heap.nursery_end {
+                ev.heap.remember(j);
+            }
+        }
+        let to_top = ev.to_top;
+        let survivor_bytes = ev.survivor_bytes;
+        let moved_hashes = std::mem::take(&mut ev.moved_hashes);
+        // Empty the spaces evacuated: what is left there is garbage.
+        for range in [eden_lo..eden_hi, from_lo..from_hi] {
+            for i in range {
+                self.slots[i] = None;
+                self.forward[i] = NOT_MOVED;
+                self.age[i] = 0;
+            }
+        }
+        if !self.hashes.is_empty() || !moved_hashes.is_empty() {
+            let gone = |i: u32| {
+                let i = i as usize;
+                (eden_lo..eden_hi).contains(&i) || (from_lo..from_hi).contains(&i)
+            };
+            self.hashes.retain(|i, _| !gone(*i));
+            self.hashes.extend(moved_hashes);
+        }
+        self.top = eden_lo;
+        if nested {
+            self.young_bytes = self.pinned_bytes;
+        } else {
+            self.from = to;
+            self.from_top = to_top;
+            self.young_bytes = survivor_bytes;
+        }
+        if self.old_bytes > self.major_threshold {
+            self.major_due = true;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+use super::*;
+use crate::interp::fiber::{Fiber, FiberState};
+use crate::object::{MapKey, MapObj, StrObj};
+use crate::value::Value;
+
+/// A small heap that checks itself after every collection.
+fn heap() -> Heap {
+    Heap::new(HeapConfig {
+        eden: 64,
+        survivor: 16,
+        verify: true,
+        ..HeapConfig::default()
+    })
+}
+
+fn collect(h: &mut Heap, roots: &mut [Value]) -> Outcome {
+    h.collect(&mut |t: &mut dyn Tracer| roots.iter_mut().for_each(|v| t.value(v)))
+}
+
+fn major(h: &mut Heap, roots: &mut [Value]) -> Outcome {
+    h.request_major();
+    collect(h, roots)
+}
+
+fn list(h: &mut Heap, items: Vec<Value>) -> Value {
+    Value::Obj(h.alloc(Object::List(items)))
+}
+
+fn string(h: &mut Heap, s: &str) -> Value {
+    Value::Obj(h.alloc(Object::Str(StrObj::new(s))))
+}
+
+fn text(h: &Heap, v: Value) -> String {
+    match h.get(v.as_obj().expect("an object")) {
+        Object::Str(s) => s.text.to_string(),
+        other => panic!("not a string: {other:?}"),
+    }
+}
+
+fn items(h: &Heap, v: Value) -> Vec<Value> {
+    match h.get(v.as_obj().expect("an object")) {
+        Object::List(items) => items.clone(),
+        other => panic!("not a list: {other:?}"),
+    }
+}
+
+#[test]
+fn survivors_move_and_roots_follow() {
+    let mut h = heap();
+    let s = string(&mut h, "kept");
+    let _garbage = string(&mut h, "dropped");
+    let mut roots = [s];
+    collect(&mut h, &mut roots);
+    assert_eq!(text(&h, roots[0]), "kept");
+    assert_eq!(h.object_count(), 1);
+    // Surviving `tenure_age` minor collections promotes it.
+    collect(&mut h, &mut roots);
+    assert!(!h.is_young(roots[0].as_obj().unwrap()));
+    assert_eq!(text(&h, roots[0]), "kept");
+    assert_eq!(h.stats.promoted_objects, 1);
+}
+
+#[test]
+fn cycles_are_collected() {
+    let mut h = heap();
+    let a = list(&mut h, vec![]);
+    let b = list(&mut h, vec![a]);
+    if let Object::List(items) = h.get_mut(a.as_obj().unwrap()) {
+        items.push(b);
+    }
+    let mut roots = [a];
+    // Promote the cycle, then drop it: only a major collection frees it.
+    collect(&mut h, &mut roots);
+    collect(&mut h, &mut roots);
+    assert_eq!(h.object_count(), 2);
+    let mut none: [Value; 0] = [];
+    collect(&mut h, &mut none);
+    assert_eq!(
+        h.object_count(),
+        2,
+        "old objects wait for a major collection"
+    );
+    major(&mut h, &mut none);
+    assert_eq!(h.object_count(), 0);
+    assert_eq!(h.stats.freed_objects, 2);
+}
+
+#[test]
+fn an_object_referenced_only_from_an_old_one_is_kept() {
+    let mut h = heap();
+    let old = list(&mut h, vec![]);
+    let mut roots = [old];
+    collect(&mut h, &mut roots);
+    collect(&mut h, &mut roots);
+    let old = roots[0];
+    assert!(!h.is_young(old.as_obj().unwrap()));
+    let young = string(&mut h, "only the old list knows me");
+    // The write barrier: taking the old list for writing remembers it.
+    if let Object::List(items) = h.get_mut(old.as_obj().unwrap()) {
+        items.push(young);
+    }
+    for _ in 0..5 {
+        for _ in 0..100 {
+            string(&mut h, "garbage");
+        }
+        collect(&mut h, &mut roots);
+    }
+    let kept = items(&h, roots[0])[0];
+    assert_ne!(kept, young, "it moved");
+    assert_eq!(text(&h, kept), "only the old list knows me");
+}
+
+#[test]
+fn a_suspended_fiber_keeps_its_stack_alive() {
+    let mut h = heap();
+    let mut fiber = Fiber::new(Value::Nil);
+    fiber.state = FiberState::Suspended;
+    for i in 0..10 {
+        let s = string(&mut h, &format!("slot {i}"));
+        fiber.stack.push(s);
+    }
+    let f = Value::Obj(h.alloc(Object::Fiber(Box::new(fiber))));
+    let mut roots = [f];
+    for round in 0..50 {
+        for _ in 0..40 {
+            list(&mut h, vec![Value::Int(round)]);
+        }
+        if round % 10 == 9 {
+            h.request_major();
+        }
+        collect(&mut h, &mut roots);
+    }
+    let Object::Fiber(fiber) = h.get(roots[0].as_obj().unwrap()) else {
+        panic!("not a fiber");
+    };
+    let stack = fiber.stack.clone();
+    for (i, v) in stack.into_iter().enumerate() {
+        assert_eq!(text(&h, v), format!("slot {i}"));
+    }
+}
+
+#[test]
+fn a_handle_keeps_its_object_and_follows_it() {
+    let mut h = heap();
+    let mut handles = Handles::default();
+    let s = string(&mut h, "held by the host");
+    let handle = handles.add(s);
+    for _ in 0..4 {
+        for _ in 0..50 {
+            string(&mut h, "garbage");
+        }
+        h.collect(&mut |t: &mut dyn Tracer| handles.trace(t));
+    }
+    let now = handles.get(handle).unwrap();
+    assert_ne!(now, s, "it moved");
+    assert_eq!(text(&h, now), "held by the host");
+    handles.release(handle);
+    assert!(handles.get(handle).is_none());
+    h.request_major();
+    h.collect(&mut |t: &mut dyn Tracer| handles.trace(t));
+    assert_eq!(h.object_count(), 0);
+}
+
+#[test]
+fn identity_hashes_and_identity_keys_survive_moves() {
+    let mut h = heap();
+    let key = list(&mut h, vec![]);
+    let hash = h.identity_hash(key.as_obj().unwrap());
+    let mut map = MapObj::default();
+    map.push(MapKey::Obj(key.as_obj().unwrap()), key, Value::Int(7));
+    let m = Value::Obj(h.alloc(Object::Map(map)));
+    let mut roots = [m, key];
+    for _ in 0..3 {
+        collect(&mut h, &mut roots);
+    }
+    let key = roots[1].as_obj().unwrap();
+    assert_eq!(h.identity_hash(key), hash);
+    let Object::Map(map) = h.get(roots[0].as_obj().unwrap()) else {
+        panic!("not a map");
+    };
+    assert_eq!(
+        map.entries.get(&MapKey::Obj(key)).map(|e| e.1),
+        Some(Value::Int(7)),
+        "the map was rehashed under the key's new name"
+    );
+}
+
+#[test]
+fn pinned_objects_stay_put_during_nested_collections() {
+    let mut h = heap();
+    let held = string(&mut h, "a native holds me in a local");
+    let pin = h.pin();
+    let mut roots = [list(&mut h, vec![])];
+    for _ in 0..3 {
+        string(&mut h, "garbage");
+        collect(&mut h, &mut roots);
+    }
+    // Not a root, not moved, not freed.
+    assert_eq!(text(&h, held), "a native holds me in a local");
+    h.unpin(pin);
+    collect(&mut h, &mut roots);
+    assert!(h.object_count() <= 1);
+}
+
+#[test]
+fn memory_is_reused_under_a_limit() {
+    let mut h = Heap::new(HeapConfig {
+        max_heap: Some(64 << 20),
+        ..HeapConfig::default()
+    });
+    let mut roots = [Value::Nil];
+    let chunk = "x".repeat(1 << 20);
+    // A gigabyte in total, at most a few megabytes alive.
+    for i in 0..1024 {
+        let s = string(&mut h, &chunk);
+        if i % 4 == 0 {
+            roots[0] = s;
+        }
+        if h.should_collect() || i % 16 == 0 {
+            assert_eq!(collect(&mut h, &mut roots), Outcome::Ok);
+        }
+    }
+    assert!(h.stats.peak_heap_bytes < 64 << 20);
+}
+
+#[test]
+fn an_allocation_bomb_reports_the_limit() {
+    let mut h = Heap::new(HeapConfig {
+        max_heap: Some(8 << 20),
+        ..HeapConfig::default()
+    });
+    let mut roots = [list(&mut h, vec![])];
+    let mut outcome = Outcome::Ok;
+    for _ in 0..100 {
+        let s = string(&mut h, &"y".repeat(256 << 10));
+        if let Object::List(items) = h.get_mut(roots[0].as_obj().unwrap()) {
+            items.push(s);
+        }
+        if h.should_collect() {
+            outcome = collect(&mut h, &mut roots);
+            if outcome == Outcome::OverLimit {
+                break;
+            }
+        }
+    }
+    assert_eq!(outcome, Outcome::OverLimit);
+    // Dropping the bomb frees it.
+    roots[0] = Value::Nil;
+    assert_eq!(major(&mut h, &mut roots), Outcome::Ok);
+}
+
+#[test]
+fn bytes_format_for_people() {
+    assert_eq!(format_bytes(64 << 20), "64 MiB");
+    assert_eq!(format_bytes(3 << 29), "1.5 GiB");
+    assert_eq!(format_bytes(100), "100 bytes");
+}
