@@ -7,6 +7,9 @@
 //! `$TMP` replaced by a fresh temporary directory. If its flags grant
 //! capabilities, it is also run without them and must stop with an uncaught
 //! `PermissionError` (exit status 70).
+//!
+//! `CAIRN_BIN` names another `cairn` to run (`.ci/run` points it at a
+//! release build with debug assertions for its stress run).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,6 +56,13 @@ impl Drop for Tmp {
     }
 }
 
+fn cairn() -> PathBuf {
+    match std::env::var_os("CAIRN_BIN") {
+        Some(bin) if !bin.is_empty() => PathBuf::from(bin),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_cairn")),
+    }
+}
+
 fn examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -77,7 +87,7 @@ fn check_all(stress: bool) {
             .unwrap_or_else(|_| panic!("{} has no expected output", path.display()));
         let tmp = Tmp::new();
         let (flags, args) = run_line(&path, &tmp.0);
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cairn"));
+        let mut cmd = Command::new(cairn());
         cmd.arg("run").args(&flags).arg(&path).args(&args);
         cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
         if stress {
@@ -94,7 +104,7 @@ fn check_all(stress: bool) {
         assert_eq!(stdout, expected, "{name}: output differs");
         checked += 1;
         if flags.iter().any(|f| f.starts_with("--allow")) {
-            let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+            let out = Command::new(cairn())
                 .arg("run")
                 .arg(&path)
                 .args(&args)

@@ -30,7 +30,7 @@ impl Vm {
 
     fn run_frames(&mut self, stop: usize) -> Result<Value, Exc> {
         // Two copies of the loop, so the common one carries no counting.
-        if self.collect_stats {
+        if self.collect_stats || self.heap.config.stress {
             self.run_loop::<true>(stop)
         } else {
             self.run_loop::<false>(stop)
@@ -317,6 +317,23 @@ impl Vm {
             }};
         }
         loop {
+            // Under `CAIRN_GC_STRESS` (which runs this counting copy of the
+            // loop), every instruction boundary after an allocation is a
+            // safepoint: all live values are in the frames and on the stack.
+            if STATS && self.heap.config.stress && self.heap.should_collect() {
+                let len = sp_index!();
+                // SAFETY: as before the slow path: `sp` is within the
+                // reserved capacity and the slots below it are written.
+                unsafe { self.stack.set_len(len) };
+                save!();
+                // Collection renames values in place; the stack is not
+                // reallocated, so `st`, `sp` and `bp` stay valid.
+                let collected = self.collect();
+                frame = self.frames[self.frames.len() - 1];
+                if let Err(e) = collected {
+                    throw!(e);
+                }
+            }
             // SAFETY: `ip` stays inside the code: the verifier checks that
             // every jump target (and handler) is an instruction boundary
             // inside the function and that control cannot fall off the end,
