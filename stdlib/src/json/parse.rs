@@ -199,7 +199,7 @@ impl Parser<'_, '_> {
             }
         }
         self.depth -= 1;
-        Ok(Value::Obj(self.vm.heap.alloc(Object::Map(map))))
+        Ok(Value::Obj(self.vm.heap.alloc(Object::Map(Box::new(map)))))
     }
 
     fn literal(&mut self, word: &str, v: Value) -> Result<Value, Fail> {

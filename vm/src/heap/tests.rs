@@ -168,7 +168,7 @@ fn identity_hashes_and_identity_keys_survive_moves() {
     let hash = h.identity_hash(key.as_obj().unwrap());
     let mut map = MapObj::default();
     map.push(MapKey::Obj(key.as_obj().unwrap()), key, Value::Int(7));
-    let m = Value::Obj(h.alloc(Object::Map(map)));
+    let m = Value::Obj(h.alloc(Object::Map(Box::new(map))));
     let mut roots = [m, key];
     for _ in 0..3 {
         collect(&mut h, &mut roots);
@@ -254,4 +254,10 @@ fn bytes_format_for_people() {
     assert_eq!(format_bytes(64 << 20), "64 MiB");
     assert_eq!(format_bytes(3 << 29), "1.5 GiB");
     assert_eq!(format_bytes(100), "100 bytes");
+}
+
+#[test]
+fn a_slot_stays_forty_bytes() {
+    // The slot table's size is the heap's overhead per object.
+    assert!(std::mem::size_of::<Option<Object>>() <= 40);
 }

@@ -185,12 +185,12 @@ impl ModuleBuilder<'_> {
         f.name = format!("{}.{member}", self.name);
         let full = static_name(&f.name);
         let number = self.vm.host.register(f)?;
-        let native = self.vm.heap.alloc(Object::Native(NativeObj {
+        let native = self.vm.heap.alloc(Object::Native(Box::new(NativeObj {
             name: full,
             func: call_host_fn,
             receiver: Value::Int(i64::from(number)),
             data: u32::from(number),
-        }));
+        })));
         let sym = self.vm.intern(&member);
         self.members.insert(sym, Value::Obj(native));
         Ok(self)
@@ -306,7 +306,7 @@ pub fn from_host(vm: &mut Vm, v: HostValue) -> Value {
                     None => map.push(key, key_value, value),
                 }
             }
-            Value::Obj(vm.heap.alloc(Object::Map(map)))
+            Value::Obj(vm.heap.alloc(Object::Map(Box::new(map))))
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::cache::{Entry, Kind};
 use super::{Exc, Vm};
-use crate::object::{BoundObj, MapObj, Object, StrObj};
+use crate::object::{BoundObj, Object, StrObj};
 use crate::runtime::{format, keys};
 use crate::symbol::Sym;
 use crate::value::{ObjRef, Value};
@@ -401,7 +401,7 @@ impl Vm {
     /// stay there (rooted) until every key is in.
     pub(crate) fn make_map(&mut self, n: usize) -> Result<Value, Exc> {
         let at = self.stack.len() - 2 * n;
-        let map = self.heap.alloc(Object::Map(MapObj::default()));
+        let map = self.heap.alloc(Object::Map(Box::default()));
         let result = keys::rooted(self, &[Value::Obj(map)], |vm| {
             for i in 0..n {
                 let (k, v) = (vm.stack[at + 2 * i], vm.stack[at + 2 * i + 1]);

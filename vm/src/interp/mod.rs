@@ -126,6 +126,9 @@ pub struct Vm {
     pub sym_init: Sym,
     pub sym_class: Sym,
     pub sym_eq: Sym,
+    /// `Object`'s own `==` (identity), which `==` on instances that keep
+    /// it decides without a call.
+    pub identity_eq: Value,
 }
 
 impl Vm {
@@ -169,11 +172,14 @@ impl Vm {
             sym_init: Sym(0),
             sym_class: Sym(0),
             sym_eq: Sym(0),
+            identity_eq: Value::Nil,
         };
         vm.sym_init = vm.symbols.intern("init");
         vm.sym_class = vm.symbols.intern("class");
         vm.sym_eq = vm.symbols.intern("==");
         crate::runtime::prelude::install(&mut vm);
+        let object = vm.class("Object");
+        vm.identity_eq = vm.find_method(object, vm.sym_eq).unwrap_or(Value::Nil);
         vm
     }
 

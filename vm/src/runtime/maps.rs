@@ -104,7 +104,7 @@ fn copy(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.copy", args, 0, 0)?;
     let mut copy = with_map(vm, r, |m| m.clone()).unwrap_or_default();
     copy.version = 0;
-    Ok(Value::Obj(vm.heap.alloc(Object::Map(copy))))
+    Ok(Value::Obj(vm.heap.alloc(Object::Map(Box::new(copy)))))
 }
 
 fn range_of(vm: &Vm, r: Value) -> RangeObj {

@@ -47,6 +47,11 @@ fn user_method(
     args: &[Value],
 ) -> Option<Result<Value, Exc>> {
     let method = vm.find_method(class, sym)?;
+    call_operator(vm, method, a, args)
+}
+
+/// Calls operator method `method` on `a`.
+fn call_operator(vm: &mut Vm, method: Value, a: Value, args: &[Value]) -> Option<Result<Value, Exc>> {
     if let Value::Obj(m) = method {
         if let Object::Native(n) = vm.heap.get(m) {
             let func = n.func;
@@ -415,7 +420,11 @@ fn user_eq(vm: &mut Vm, a: Value, b: Value) -> Option<Result<Value, Exc>> {
         Object::Instance(i) => i.class,
         _ => return None,
     };
-    user_method(vm, class, vm.sym_eq, a, &[b])
+    let method = vm.find_method(class, vm.sym_eq)?;
+    if method == vm.identity_eq {
+        return Some(Ok(Value::Bool(a == b)));
+    }
+    call_operator(vm, method, a, &[b])
 }
 
 /// `==` of two distinct objects that are not instances on the left.

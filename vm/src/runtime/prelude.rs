@@ -10,12 +10,12 @@ use crate::value::{ObjRef, Value};
 
 /// A native value (function or method).
 pub fn native(vm: &mut Vm, name: &'static str, func: NativeFn) -> Value {
-    Value::Obj(vm.heap.alloc(Object::Native(NativeObj {
+    Value::Obj(vm.heap.alloc(Object::Native(Box::new(NativeObj {
         name,
         func,
         receiver: Value::Nil,
         data: 0,
-    })))
+    }))))
 }
 
 /// Adds a native instance method to a built-in class.
