@@ -258,6 +258,22 @@ impl Vm {
         Ok(())
     }
 
+    /// Checks, before native code builds a value of about `bytes`, that it
+    /// fits under the heap limit: `MemoryError` if it cannot.
+    pub fn reserve(&mut self, bytes: usize) -> Result<(), Exc> {
+        if !self.heap.would_exceed(bytes) {
+            return Ok(());
+        }
+        let limit = self.heap.config.max_heap.unwrap_or(0);
+        Err(self.error_of(
+            "MemoryError",
+            format!(
+                "heap limit of {} exceeded",
+                crate::heap::format_bytes(limit)
+            ),
+        ))
+    }
+
     /// Collects, reporting (not raising) an exceeded limit.
     pub fn collect_quietly(&mut self) -> crate::heap::Outcome {
         let Vm {

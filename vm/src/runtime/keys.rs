@@ -248,6 +248,18 @@ pub fn get(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<Value>, Exc> {
 /// `map[key] = value`: updates the value of an equal key in place (keeping
 /// the original key and position), or appends a new entry.
 pub fn insert(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), Exc> {
+    let capacity = |vm: &Vm| map_of(vm, map).map_or(0, |m| m.entries.capacity());
+    let before = capacity(vm);
+    let result = insert_entry(vm, map, key, value);
+    let grown = capacity(vm).saturating_sub(before);
+    if grown > 0 {
+        // Roughly what an entry costs (key, value, hash and index).
+        vm.heap.grew(map, grown * 64);
+    }
+    result
+}
+
+fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), Exc> {
     if let Some(k) = plain_key(vm, key) {
         if let Some(m) = map_mut(vm, map) {
             match m.entries.entry(k) {

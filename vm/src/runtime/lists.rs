@@ -40,11 +40,22 @@ fn items(vm: &Vm, r: Value) -> Vec<Value> {
     }
 }
 
+/// Runs `f` on the list's items; growth in place is reported to the heap
+/// (for pacing and the heap limit).
 fn with_list<T>(vm: &mut Vm, r: Value, f: impl FnOnce(&mut Vec<Value>) -> T) -> Option<T> {
-    match vm.heap.get_mut(list_ref(r)) {
-        Object::List(items) => Some(f(items)),
-        _ => None,
+    let (out, grown) = match vm.heap.get_mut(list_ref(r)) {
+        Object::List(items) => {
+            let before = items.capacity();
+            let out = f(items);
+            (out, items.capacity().saturating_sub(before))
+        }
+        _ => return None,
+    };
+    if grown > 0 {
+        vm.heap
+            .grew(list_ref(r), grown * std::mem::size_of::<Value>());
     }
+    Some(out)
 }
 
 fn new_list(vm: &mut Vm, items: Vec<Value>) -> Value {

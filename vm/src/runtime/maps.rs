@@ -147,6 +147,7 @@ fn range_to_list(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     if count > 1 << 26 {
         return Err(vm.error_of("MemoryError", "range too large for a list".into()));
     }
+    vm.reserve(count as usize * std::mem::size_of::<Value>())?;
     let items: Vec<Value> = (0..count as i64).map(|i| Value::Int(g.start + i)).collect();
     Ok(Value::Obj(vm.heap.alloc(Object::List(items))))
 }

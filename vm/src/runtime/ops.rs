@@ -149,6 +149,14 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64, allow_list: bool) -> Option<Result<Va
         ));
     }
     let count = n as usize;
+    let item = if matches!(vm.heap.get(r), Object::Str(_)) {
+        1
+    } else {
+        std::mem::size_of::<Value>()
+    };
+    if let Err(e) = vm.reserve(len.saturating_mul(count).saturating_mul(item)) {
+        return Some(Err(e));
+    }
     let obj = match vm.heap.get(r) {
         Object::Str(s) if len.saturating_mul(count) <= 1 << 31 => {
             Object::Str(StrObj::new(s.text.repeat(count)))
