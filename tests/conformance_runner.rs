@@ -51,6 +51,17 @@ use std::time::{Duration, Instant};
 
 /// Wall-clock limit for one case.
 const TIMEOUT: Duration = Duration::from_secs(10);
+/// The limit under `CAIRN_GC_STRESS=1`, which collects after every
+/// allocating instruction and so runs allocation-heavy cases far slower.
+const STRESS_TIMEOUT: Duration = Duration::from_secs(90);
+
+fn timeout() -> Duration {
+    if std::env::var_os("CAIRN_GC_STRESS").is_some_and(|v| v == "1") {
+        STRESS_TIMEOUT
+    } else {
+        TIMEOUT
+    }
+}
 /// Number of cases run at the same time.
 const THREADS: usize = 2;
 /// Exit status of a compile error (sysexits `EX_DATAERR`).
@@ -240,7 +251,7 @@ fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>>
 }
 
 fn wait_with_timeout(child: &mut Child) -> (Option<ExitStatus>, bool) {
-    let deadline = Instant::now() + TIMEOUT;
+    let deadline = Instant::now() + timeout();
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return (Some(status), false),
@@ -443,7 +454,7 @@ fn indent(text: &str, limit: usize) -> String {
 fn check(exp: &Expectation, run: &RunOutput) -> Option<String> {
     let mut problems = Vec::new();
     if run.timed_out {
-        problems.push(format!("timed out after {} s", TIMEOUT.as_secs()));
+        problems.push(format!("timed out after {} s", timeout().as_secs()));
     }
     let want_status = exp.exit_status();
     match run.status {

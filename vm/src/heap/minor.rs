@@ -25,8 +25,13 @@ struct Evac<'h> {
     aging: bool,
     /// Copied objects whose references are still to be visited.
     queue: Vec<u32>,
-    /// Whether the object being scanned holds a young reference.
+    /// Whether the object being scanned holds a reference to a young
+    /// object that can move (after this collection).
     saw_young: bool,
+    /// Whether it holds a reference to a pinned object.
+    saw_pinned: bool,
+    /// `Heap::pinned`.
+    pinned: usize,
     /// Identity hashes of moved objects, by new index.
     moved_hashes: HashMap<u32, i64>,
     survivor_bytes: usize,
@@ -38,16 +43,25 @@ impl Evac<'_> {
         (self.eden_lo..self.eden_hi).contains(&i) || (self.from_lo..self.from_hi).contains(&i)
     }
 
-    /// Visits every reference the object at `j` holds; returns whether one
-    /// of them is young.
-    fn scan(&mut self, j: usize) -> bool {
+    /// Visits every reference the object at `j` holds, then keeps it
+    /// remembered if one of them names a young object that can move, or
+    /// sets it aside until the pin is released if one names a pinned one.
+    fn scan(&mut self, j: usize) {
         let Some(mut obj) = self.heap.slots[j].take() else {
-            return false;
+            return;
         };
         self.saw_young = false;
+        self.saw_pinned = false;
         obj.trace_mut(self);
         self.heap.slots[j] = Some(obj);
-        self.saw_young
+        let heap = &mut *self.heap;
+        // Young objects need remembering only while pinned.
+        let rememberable = j >= heap.nursery_end || j < self.pinned;
+        if rememberable && self.saw_young {
+            heap.remember(j);
+        } else if rememberable && self.saw_pinned {
+            heap.deferred.push(j as u32);
+        }
     }
 
     #[cold]
@@ -92,7 +106,11 @@ impl Tracer for Evac<'_> {
         }
         if !self.moving(i) {
             // Pinned, or already in the survivor space it is copied to.
-            self.saw_young = true;
+            if i < self.pinned {
+                self.saw_pinned = true;
+            } else {
+                self.saw_young = true;
+            }
             return;
         }
         let mut dest = self.heap.forward[i];
@@ -114,20 +132,17 @@ impl Heap {
     pub(super) fn minor(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) {
         self.stats.minor_collections += 1;
         let nested = self.nested > 0;
-        let survivor = (self.nursery_end - self.eden_end) / 2;
-        let to = if self.from == self.eden_end {
-            self.eden_end + survivor
-        } else {
-            self.eden_end
-        };
+        let survivor = self.eden_start / 2;
+        let to = if self.from == 0 { survivor } else { 0 };
         let (from_lo, from_hi) = if nested {
             (0, 0)
         } else {
             (self.from, self.from_top)
         };
-        let eden_lo = self.pinned;
+        let eden_lo = self.pinned.max(self.eden_start);
         let eden_hi = self.top;
         let remset = std::mem::take(&mut self.remset);
+        let pinned = self.pinned;
         let mut ev = Evac {
             heap: self,
             eden_lo,
@@ -139,33 +154,25 @@ impl Heap {
             aging: !nested && survivor > 0,
             queue: Vec::new(),
             saw_young: false,
+            saw_pinned: false,
+            pinned,
             moved_hashes: HashMap::new(),
             survivor_bytes: 0,
         };
         roots(&mut ev);
-        // Old objects written since the last collection: keep those that
-        // still hold young references remembered.
+        // Objects written since the last collection: old ones, and pinned
+        // young ones (which may have been given references to objects that
+        // move). Those that still hold young references stay remembered.
+        // Other young entries are stale: their objects move or die now.
         for &i in &remset {
             let i = i as usize;
             ev.heap.remembered[i] = false;
-            if ev.scan(i) {
-                ev.heap.remember(i);
-            }
-        }
-        // Pinned young objects are roots (they may be held by native code).
-        for i in 0..eden_lo {
-            ev.scan(i);
-        }
-        if nested {
-            for i in ev.heap.from..ev.heap.from_top {
+            if i >= ev.heap.nursery_end || i < pinned {
                 ev.scan(i);
             }
         }
         while let Some(j) = ev.queue.pop() {
-            let j = j as usize;
-            if ev.scan(j) && j >= ev.heap.nursery_end {
-                ev.heap.remember(j);
-            }
+            ev.scan(j as usize);
         }
         let to_top = ev.to_top;
         let survivor_bytes = ev.survivor_bytes;

@@ -64,7 +64,8 @@ pub struct HeapConfig {
     pub max_heap: Option<usize>,
     /// Collect at every safepoint after an allocation (`CAIRN_GC_STRESS=1`).
     pub stress: bool,
-    /// Under stress, every Nth collection is a major one.
+    /// Under stress, at most every Nth collection is a major one (fewer
+    /// as the old generation grows).
     pub stress_major_every: u32,
     /// Check the heap's invariants after every collection.
     pub verify: bool,
@@ -80,7 +81,7 @@ impl Default for HeapConfig {
             major_start: 16 << 20,
             max_heap: None,
             stress: false,
-            stress_major_every: 8,
+            stress_major_every: 64,
             verify: false,
         }
     }
@@ -119,12 +120,15 @@ pub struct Pin {
 
 pub struct Heap {
     slots: Vec<Option<Object>>,
-    /// The young generation is `[0, nursery_end)`.
+    /// The young generation is `[0, nursery_end)`: two survivor spaces,
+    /// then the eden `[eden_start, nursery_end)`.
     nursery_end: usize,
-    eden_end: usize,
+    eden_start: usize,
     /// Eden's bump pointer.
     top: usize,
-    /// Eden `[0, pinned)` is pinned (see [`Heap::pin`]).
+    /// Young objects below this are pinned (see [`Heap::pin`]); 0 when
+    /// nothing is. Both survivor spaces lie below any pin, so one compare
+    /// in the write barrier finds pinned objects.
     pinned: usize,
     /// How many pins are in force.
     nested: u32,
@@ -144,6 +148,10 @@ pub struct Heap {
     /// Per slot: in the remembered set (old) or marked (during a major).
     remembered: Vec<bool>,
     remset: Vec<u32>,
+    /// Objects whose only young references name pinned objects: they need
+    /// no scanning until the pin is released, and then join the
+    /// remembered set.
+    deferred: Vec<u32>,
     marks: Vec<bool>,
     /// Identity hashes handed out for objects that have since moved, or
     /// that were young when asked: by current index.
@@ -158,6 +166,8 @@ pub struct Heap {
     due: bool,
     /// The next due collection must be major.
     major_due: bool,
+    /// `stats.minor_collections` at the last major collection.
+    minors_at_major: u64,
     pub config: HeapConfig,
     pub stats: HeapStats,
 }
@@ -176,24 +186,26 @@ impl Heap {
         } else {
             0
         };
-        let nursery_end = eden + 2 * survivor;
+        let eden_start = 2 * survivor;
+        let nursery_end = eden_start + eden;
         let mut slots = Vec::with_capacity(nursery_end + 1024);
         slots.resize_with(nursery_end, || None);
         Heap {
             slots,
             nursery_end,
-            eden_end: eden,
-            top: 0,
+            eden_start,
+            top: eden_start,
             pinned: 0,
             nested: 0,
-            from: eden,
-            from_top: eden,
+            from: 0,
+            from_top: 0,
             age: vec![0; nursery_end],
             forward: vec![minor::NOT_MOVED; nursery_end],
             pinned_bytes: 0,
             free: Vec::new(),
             remembered: vec![false; nursery_end],
             remset: Vec::new(),
+            deferred: Vec::new(),
             marks: vec![false; nursery_end],
             hashes: HashMap::new(),
             next_hash: 1 << 40,
@@ -202,6 +214,7 @@ impl Heap {
             major_threshold: config.major_start,
             due: false,
             major_due: false,
+            minors_at_major: 0,
             config,
             stats: HeapStats::default(),
         }
@@ -217,13 +230,13 @@ impl Heap {
         if self.config.stress {
             self.due = true;
         }
-        if self.top < self.eden_end && size <= self.config.large_object {
+        if self.top < self.nursery_end && size <= self.config.large_object {
             let i = self.top;
             self.top += 1;
             debug_assert!(self.slots[i].is_none());
             self.slots[i] = Some(obj);
             self.young_bytes += size;
-            if self.top == self.eden_end {
+            if self.top == self.nursery_end {
                 self.due = true;
             }
             return ObjRef(i as u32);
@@ -309,12 +322,13 @@ impl Heap {
     }
 
     /// The object behind a reference, for writing. This is the write
-    /// barrier: an old object taken for writing is remembered, since the
-    /// write may store a young reference into it.
+    /// barrier: an old or pinned object taken for writing is remembered,
+    /// since the write may store into it a reference to an object that can
+    /// move.
     #[inline]
     pub fn get_mut(&mut self, r: ObjRef) -> &mut Object {
         let i = r.index();
-        if i >= self.nursery_end && !self.remembered[i] {
+        if (i >= self.nursery_end || i < self.pinned) && !self.remembered[i] {
             self.remember(i);
         }
         match self.slots.get_mut(i) {
@@ -364,6 +378,12 @@ impl Heap {
         self.pinned = saved.pinned;
         self.nested = saved.nested;
         self.pinned_bytes = saved.pinned_bytes;
+        // What they refer to may move from now on.
+        for i in std::mem::take(&mut self.deferred) {
+            if matches!(self.slots.get(i as usize), Some(Some(_))) {
+                self.remember(i as usize);
+            }
+        }
     }
 
     /// Whether a safepoint should collect now.
@@ -384,10 +404,13 @@ impl Heap {
     pub fn collect(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) -> Outcome {
         let start = std::time::Instant::now();
         self.due = false;
-        let stress_major = self.config.stress
-            && (self.stats.minor_collections + 1)
-                % u64::from(self.config.stress_major_every.max(1))
-                == 0;
+        // Under stress, a major collection every so many minor ones: at
+        // least `stress_major_every`, and more as the old generation grows,
+        // so stressing a big heap stays linear in the allocations.
+        let old_objects = self.slots.len() - self.nursery_end - self.free.len();
+        let period = u64::from(self.config.stress_major_every.max(1)).max(old_objects as u64 / 64);
+        let stress_major =
+            self.config.stress && self.stats.minor_collections - self.minors_at_major + 1 >= period;
         let mut major = std::mem::take(&mut self.major_due) || stress_major;
         self.minor(roots);
         let minor_done = start.elapsed();
@@ -396,11 +419,12 @@ impl Heap {
         // Only a major collection can tell whether the heap is really full.
         major |= over(self);
         if major {
+            self.minors_at_major = self.stats.minor_collections;
             self.major(roots);
             self.stats.note_major_pause(start.elapsed() - minor_done);
         }
         if self.config.verify {
-            self.verify();
+            self.verify(major);
         }
         self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(self.heap_bytes());
         if over(self) {

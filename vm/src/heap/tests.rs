@@ -261,3 +261,24 @@ fn a_slot_stays_forty_bytes() {
     // The slot table's size is the heap's overhead per object.
     assert!(std::mem::size_of::<Option<Object>>() <= 40);
 }
+
+#[test]
+fn a_pinned_object_written_in_a_nested_loop_keeps_what_it_was_given() {
+    let mut h = heap();
+    let held = list(&mut h, vec![]);
+    let pin = h.pin();
+    let fresh = string(&mut h, "stored into a pinned list");
+    // The barrier remembers the pinned list.
+    if let Object::List(items) = h.get_mut(held.as_obj().unwrap()) {
+        items.push(fresh);
+    }
+    let mut roots: [Value; 0] = [];
+    for _ in 0..3 {
+        string(&mut h, "garbage");
+        collect(&mut h, &mut roots);
+    }
+    let now = items(&h, held)[0];
+    assert_ne!(now, fresh, "it moved");
+    assert_eq!(text(&h, now), "stored into a pinned list");
+    h.unpin(pin);
+}

@@ -12,6 +12,8 @@ struct Checker<'h> {
     /// The object being checked (out of its slot meanwhile).
     at: usize,
     young_refs: usize,
+    /// References to young objects that are not pinned.
+    movable_refs: usize,
 }
 
 impl Tracer for Checker<'_> {
@@ -30,6 +32,9 @@ impl Tracer for Checker<'_> {
                 self.at
             );
             self.young_refs += 1;
+            if i >= self.heap.pinned {
+                self.movable_refs += 1;
+            }
         }
     }
 
@@ -41,11 +46,25 @@ impl Tracer for Checker<'_> {
 impl Heap {
     /// Whether young slot `i` is in a space that may hold objects now.
     fn young_slot_in_use(&self, i: usize) -> bool {
-        i < self.top || (self.from..self.from_top).contains(&i)
+        (self.eden_start..self.top).contains(&i) || (self.from..self.from_top).contains(&i)
     }
 
-    pub(super) fn verify(&mut self) {
-        for i in 0..self.slots.len() {
+    /// Checks the young generation and the remembered set; with `full`,
+    /// every object (the old generation's check costs a walk of the whole
+    /// heap, so stress mode does it at major collections).
+    pub(super) fn verify(&mut self, full: bool) {
+        // Otherwise: the spaces that hold young objects, and the
+        // remembered old objects.
+        let indexes: Vec<usize> = if full {
+            (0..self.slots.len()).collect()
+        } else {
+            let mut v: Vec<usize> = self.remset.iter().map(|&i| i as usize).collect();
+            v.extend(self.eden_start..self.top);
+            v.extend(self.from..self.from_top);
+            v
+        };
+        let deferred: std::collections::HashSet<u32> = self.deferred.iter().copied().collect();
+        for i in indexes {
             let Some(mut obj) = self.slots[i].take() else {
                 continue;
             };
@@ -53,29 +72,44 @@ impl Heap {
                 heap: self,
                 at: i,
                 young_refs: 0,
+                movable_refs: 0,
             };
             obj.trace_mut(&mut c);
             let young_refs = c.young_refs;
+            let movable_refs = c.movable_refs;
             self.slots[i] = Some(obj);
             if i < self.nursery_end {
                 assert!(
                     self.young_slot_in_use(i),
                     "heap verifier: young slot {i} holds an object outside the spaces in use"
                 );
-            } else {
+            }
+            // Old and pinned objects: references to objects that can move
+            // must be remembered; an old object's to pinned ones,
+            // remembered or set aside.
+            if i >= self.nursery_end || i < self.pinned {
+                let pinned_refs = young_refs - movable_refs;
+                let known = self.remembered[i];
                 assert!(
-                    young_refs == 0 || self.remembered[i],
-                    "heap verifier: old object {i} holds {young_refs} young references but is not remembered"
+                    movable_refs == 0 || known,
+                    "heap verifier: object {i} holds {movable_refs} references to young objects that move but is not remembered"
+                );
+                // (A pinned object's references to other pinned objects
+                // were made before the pin, when both were young: nothing
+                // to remember.)
+                assert!(
+                    i < self.nursery_end || pinned_refs == 0 || known || deferred.contains(&(i as u32)),
+                    "heap verifier: object {i} holds {pinned_refs} references to pinned objects but is neither remembered nor set aside"
                 );
             }
         }
         assert!(
-            self.forward.iter().all(|&f| f == NOT_MOVED),
+            !full || self.forward.iter().all(|&f| f == NOT_MOVED),
             "heap verifier: forwarding left behind"
         );
         for &i in &self.remset {
             assert!(
-                self.remembered[i as usize] && (i as usize) >= self.nursery_end,
+                self.remembered[i as usize],
                 "heap verifier: remembered-set entry {i} is inconsistent"
             );
         }

@@ -51,7 +51,12 @@ fn user_method(
 }
 
 /// Calls operator method `method` on `a`.
-fn call_operator(vm: &mut Vm, method: Value, a: Value, args: &[Value]) -> Option<Result<Value, Exc>> {
+fn call_operator(
+    vm: &mut Vm,
+    method: Value,
+    a: Value,
+    args: &[Value],
+) -> Option<Result<Value, Exc>> {
     if let Value::Obj(m) = method {
         if let Object::Native(n) = vm.heap.get(m) {
             let func = n.func;
