@@ -32,16 +32,28 @@ pub fn fuse(code: &mut [Instr]) {
             ) if a == b => imm(k)
                 .and_then(i32::checked_neg)
                 .map(|k| Instr::IncLocal(a, k)),
+            (Instr::LoadLocal(o), Some(Instr::Dup), Some(Instr::GetField(_, cache)), _) => {
+                Some(Instr::LocalDupField(o, cache))
+            }
+            (
+                Instr::LoadLocal(o),
+                Some(Instr::LoadLocal(v)),
+                Some(Instr::SetField(_, cache)),
+                _,
+            ) => Some(Instr::SetFieldLocals(o, v, cache)),
+            (op, Some(Instr::SetField(_, cache)), _, _) if Arith::of(op).is_some() => {
+                Arith::of(op).map(|op| op.set_field(cache))
+            }
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(op), _)
                 if Arith::of(op).is_some() =>
             {
-                Arith::of(op).map(|op| Instr::ArithLocals(op, a, b))
+                Arith::of(op).map(|op| op.locals(a, b))
             }
             (op, Some(Instr::StoreLocal(l)), _, _) if Arith::of(op).is_some() => {
-                Arith::of(op).map(|op| Instr::ArithStore(op, l))
+                Arith::of(op).map(|op| op.store(l))
             }
             (Instr::LoadLocal(b), Some(op), _, _) if Arith::of(op).is_some() => {
-                Arith::of(op).map(|op| Instr::ArithLocal(op, b))
+                Arith::of(op).map(|op| op.local(b))
             }
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(Instr::GetIndex), _) => {
                 Some(Instr::IndexLocals(a, b))
@@ -103,8 +115,59 @@ mod tests {
                 Instr::JumpIfFalse(9),
                 Instr::IncLocal(1, 1),
                 Instr::AddInt(1),
-                Instr::ArithStore(Arith::Add, 1),
+                Instr::AddStore(1),
                 Instr::StoreLocal(1),
+            ]
+        );
+    }
+
+    #[test]
+    fn fuses_field_updates() {
+        use crate::symbol::Sym;
+        let (f, c) = (Sym(7), 3);
+        // o.f += a * b; o.f = v; o.f = x + y * z
+        let mut code = vec![
+            Instr::LoadLocal(0),
+            Instr::Dup,
+            Instr::GetField(f, c),
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(2),
+            Instr::Mul,
+            Instr::Add,
+            Instr::SetField(f, c),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::SetField(f, c),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(2),
+            Instr::LoadLocal(3),
+            Instr::Mul,
+            Instr::Sub,
+            Instr::SetField(f, c),
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::LocalDupField(0, c),
+                Instr::Dup,
+                Instr::GetField(f, c),
+                Instr::MulLocals(1, 2),
+                Instr::MulLocal(2),
+                Instr::Mul,
+                Instr::AddSetField(c),
+                Instr::SetField(f, c),
+                Instr::SetFieldLocals(0, 1, c),
+                Instr::LoadLocal(1),
+                Instr::SetField(f, c),
+                Instr::LoadLocal2(0, 1),
+                Instr::LoadLocal2(1, 2),
+                Instr::MulLocals(2, 3),
+                Instr::MulLocal(3),
+                Instr::Mul,
+                Instr::SubSetField(c),
+                Instr::SetField(f, c),
             ]
         );
     }
