@@ -52,6 +52,16 @@ pub fn fuse(code: &mut [Instr]) {
             (op, Some(Instr::StoreLocal(l)), _, _) if Arith::of(op).is_some() => {
                 Arith::of(op).map(|op| op.store(l))
             }
+            // `LOAD_LOCAL b; op; STORE_LOCAL l` stays a plain load, which
+            // copies `b` whole, and an `op; STORE_LOCAL` that takes its
+            // operands apart: fused into `top op b` the result would be
+            // written in pieces and at once read whole by `STORE_LOCAL`,
+            // which stalls (store forwarding fails).
+            (Instr::LoadLocal(_), Some(op), Some(Instr::StoreLocal(_)), _)
+                if Arith::of(op).is_some() =>
+            {
+                None
+            }
             (Instr::LoadLocal(b), Some(op), _, _) if Arith::of(op).is_some() => {
                 Arith::of(op).map(|op| op.local(b))
             }
@@ -72,6 +82,12 @@ pub fn fuse(code: &mut [Instr]) {
             (c, Some(Instr::JumpIfFalse(t)), _, _) => Cmp::of(c).map(|c| Instr::CmpJump(c, t)),
             (Instr::Int(k), Some(Instr::Add), _, _) => imm(k).map(Instr::AddInt),
             (Instr::Int(k), Some(Instr::Sub), _, _) => imm(k).map(Instr::SubInt),
+            (
+                Instr::LoadLocal(o),
+                Some(Instr::GetField(_, cache)),
+                Some(Instr::StoreLocal(l)),
+                _,
+            ) => Some(Instr::LocalFieldStore(o, l, cache)),
             (Instr::LoadLocal(l), Some(Instr::GetField(name, cache)), _, _) => {
                 Some(Instr::LocalField(l, name, cache))
             }
@@ -168,6 +184,43 @@ mod tests {
                 Instr::Mul,
                 Instr::SubSetField(c),
                 Instr::SetField(f, c),
+            ]
+        );
+    }
+
+    #[test]
+    fn fuses_field_reads_into_locals() {
+        use crate::symbol::Sym;
+        // let x = o.f; let y = a * b; let z = x + o.f
+        let mut code = vec![
+            Instr::LoadLocal(0),
+            Instr::GetField(Sym(7), 3),
+            Instr::StoreLocal(1),
+            Instr::LoadLocal(2),
+            Instr::Mul,
+            Instr::StoreLocal(3),
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(0),
+            Instr::GetField(Sym(7), 3),
+            Instr::Add,
+            Instr::StoreLocal(4),
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::LocalFieldStore(0, 1, 3),
+                Instr::GetField(Sym(7), 3),
+                Instr::StoreLocal(1),
+                // Left alone: `MUL; STORE_LOCAL` is fused instead.
+                Instr::LoadLocal(2),
+                Instr::MulStore(3),
+                Instr::StoreLocal(3),
+                Instr::LoadLocal2(1, 0),
+                Instr::LocalField(0, Sym(7), 3),
+                Instr::GetField(Sym(7), 3),
+                Instr::AddStore(4),
+                Instr::StoreLocal(4),
             ]
         );
     }

@@ -259,7 +259,9 @@ impl Vm {
             }};
         }
         // Copies a value found elsewhere (a field, a list item) onto the
-        // stack as one 16-byte move.
+        // stack as one 16-byte move. A `Value` taken apart and put back
+        // together is written in pieces (tag and payload), and a whole
+        // 16-byte read of it soon after (a `STORE_LOCAL`, say) stalls.
         macro_rules! fput_copy {
             ($depth:expr, $from:expr) => {{
                 let from: *const Value = $from;
@@ -597,6 +599,18 @@ impl Vm {
                         continue;
                     }
                 }
+                Instr::LocalFieldStore(o, l, cache) => {
+                    if let Some(v) = self.field_fast(floc!(o), frame.proto, cache) {
+                        let v: *const Value = v;
+                        debug_assert!((l as isize) < depth!());
+                        // SAFETY: as for `floc!`; `v` points at a field,
+                        // outside the stack.
+                        unsafe { bp.add(l as usize).copy_from_nonoverlapping(v, 1) };
+                        field_hit!(cache);
+                        ip += 2;
+                        continue;
+                    }
+                }
                 Instr::SetField(_, cache) => {
                     if self.set_field_fast::<STATS>(fpeek!(2), fpeek!(1), frame.proto, cache) {
                         fdrop!(2);
@@ -626,9 +640,9 @@ impl Vm {
                 Instr::GetIndex => {
                     if let (Value::Obj(r), Value::Int(i)) = (fpeek!(2), fpeek!(1)) {
                         if let Object::List(items) = self.heap.get(r) {
-                            if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                            if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
                                 fdrop!(1);
-                                fput!(1, v);
+                                fput_copy!(1, v);
                                 continue;
                             }
                         }
@@ -651,8 +665,8 @@ impl Vm {
                 Instr::IndexLocals(a, b) => {
                     if let (Value::Obj(r), Value::Int(i)) = (floc!(a), floc!(b)) {
                         if let Object::List(items) = self.heap.get(r) {
-                            if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
-                                fpush!(v);
+                            if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                                fpush_copy!(v);
                                 ip += 2;
                                 continue;
                             }
@@ -813,6 +827,7 @@ impl Vm {
                     | Instr::MulLocal(l)
                     | Instr::DivLocal(l)
                     | Instr::LocalField(l, ..)
+                    | Instr::LocalFieldStore(l, ..)
                     | Instr::LocalDupField(l, _)
                     | Instr::SetFieldLocals(l, ..) => push!(local!(l)),
                     Instr::AddInt(k) | Instr::SubInt(k) | Instr::CmpIntJump(_, k, _) => {
