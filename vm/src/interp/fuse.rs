@@ -44,6 +44,14 @@ pub fn fuse(code: &mut [Instr]) {
             (op, Some(Instr::SetField(_, cache)), _, _) if Arith::of(op).is_some() => {
                 Arith::of(op).map(|op| op.set_field(cache))
             }
+            // As above, `a op b` then `STORE_LOCAL` stays two loads and a
+            // fused `op; STORE_LOCAL`.
+            (
+                Instr::LoadLocal(a),
+                Some(Instr::LoadLocal(b)),
+                Some(op),
+                Some(Instr::StoreLocal(_)),
+            ) if Arith::of(op).is_some() => Some(Instr::LoadLocal2(a, b)),
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(op), _)
                 if Arith::of(op).is_some() =>
             {
@@ -65,6 +73,12 @@ pub fn fuse(code: &mut [Instr]) {
             (Instr::LoadLocal(b), Some(op), _, _) if Arith::of(op).is_some() => {
                 Arith::of(op).map(|op| op.local(b))
             }
+            (
+                Instr::LoadLocal(a),
+                Some(Instr::LoadLocal(o)),
+                Some(Instr::GetField(_, cache)),
+                _,
+            ) => Some(Instr::LocalLocalField(a, o, cache)),
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(Instr::GetIndex), _) => {
                 Some(Instr::IndexLocals(a, b))
             }
@@ -191,7 +205,7 @@ mod tests {
     #[test]
     fn fuses_field_reads_into_locals() {
         use crate::symbol::Sym;
-        // let x = o.f; let y = a * b; let z = x + o.f
+        // let x = o.f; y = (...) * b; let z = x + o.f; z = b * x
         let mut code = vec![
             Instr::LoadLocal(0),
             Instr::GetField(Sym(7), 3),
@@ -203,6 +217,10 @@ mod tests {
             Instr::LoadLocal(0),
             Instr::GetField(Sym(7), 3),
             Instr::Add,
+            Instr::StoreLocal(4),
+            Instr::LoadLocal(2),
+            Instr::LoadLocal(1),
+            Instr::Mul,
             Instr::StoreLocal(4),
         ];
         fuse(&mut code);
@@ -216,10 +234,15 @@ mod tests {
                 Instr::LoadLocal(2),
                 Instr::MulStore(3),
                 Instr::StoreLocal(3),
-                Instr::LoadLocal2(1, 0),
+                Instr::LocalLocalField(1, 0, 3),
                 Instr::LocalField(0, Sym(7), 3),
                 Instr::GetField(Sym(7), 3),
                 Instr::AddStore(4),
+                Instr::StoreLocal(4),
+                // Two loads, then `MUL; STORE_LOCAL`.
+                Instr::LoadLocal2(2, 1),
+                Instr::LoadLocal(1),
+                Instr::MulStore(4),
                 Instr::StoreLocal(4),
             ]
         );

@@ -101,6 +101,8 @@ pub enum Instr {
     CmpIntJump(Cmp, i32, u32),
     /// `LOAD_LOCAL l; GET_FIELD name`.
     LocalField(u16, Sym, Cache),
+    /// `LOAD_LOCAL a; LOAD_LOCAL o; GET_FIELD f`: `a`, then `o.f`.
+    LocalLocalField(u16, u16, Cache),
     /// `LOAD_LOCAL o; GET_FIELD f; STORE_LOCAL l`: `l = o.f`.
     LocalFieldStore(u16, u16, Cache),
     /// `LOAD_LOCAL a; LOAD_LOCAL b; GET_INDEX`: `a[b]`.

@@ -599,6 +599,15 @@ impl Vm {
                         continue;
                     }
                 }
+                Instr::LocalLocalField(a, o, cache) => {
+                    if let Some(v) = self.field_fast(floc!(o), frame.proto, cache) {
+                        fpush!(floc!(a));
+                        fpush_copy!(v);
+                        field_hit!(cache);
+                        ip += 2;
+                        continue;
+                    }
+                }
                 Instr::LocalFieldStore(o, l, cache) => {
                     if let Some(v) = self.field_fast(floc!(o), frame.proto, cache) {
                         let v: *const Value = v;
@@ -828,6 +837,7 @@ impl Vm {
                     | Instr::DivLocal(l)
                     | Instr::LocalField(l, ..)
                     | Instr::LocalFieldStore(l, ..)
+                    | Instr::LocalLocalField(l, ..)
                     | Instr::LocalDupField(l, _)
                     | Instr::SetFieldLocals(l, ..) => push!(local!(l)),
                     Instr::AddInt(k) | Instr::SubInt(k) | Instr::CmpIntJump(_, k, _) => {
