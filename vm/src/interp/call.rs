@@ -114,11 +114,22 @@ impl Vm {
         receiver: Value,
         at: usize,
     ) -> Result<(), Exc> {
-        let mut args = self.arg_pool.pop().unwrap_or_default();
-        args.clear();
-        args.extend_from_slice(&self.stack[at + 1..]);
-        let result = func(self, receiver, &args);
-        self.arg_pool.push(args);
+        // The arguments are copied out of the stack, which the function
+        // may grow; they stay there too, as roots. A few fit in an array.
+        const FEW: usize = 4;
+        let argc = self.stack.len() - at - 1;
+        let result = if argc <= FEW {
+            let mut args = [Value::Nil; FEW];
+            args[..argc].copy_from_slice(&self.stack[at + 1..]);
+            func(self, receiver, &args[..argc])
+        } else {
+            let mut args = self.arg_pool.pop().unwrap_or_default();
+            args.clear();
+            args.extend_from_slice(&self.stack[at + 1..]);
+            let result = func(self, receiver, &args);
+            self.arg_pool.push(args);
+            result
+        };
         let result = result?;
         self.stack.truncate(at);
         self.stack.push(result);

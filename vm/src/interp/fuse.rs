@@ -32,17 +32,53 @@ pub fn fuse(code: &mut [Instr]) {
             ) if a == b => imm(k)
                 .and_then(i32::checked_neg)
                 .map(|k| Instr::IncLocal(a, k)),
+            (Instr::LoadLocal(o), Some(Instr::Dup), Some(Instr::GetField(_, cache)), _) => {
+                Some(Instr::LocalDupField(o, cache))
+            }
+            (
+                Instr::LoadLocal(o),
+                Some(Instr::LoadLocal(v)),
+                Some(Instr::SetField(_, cache)),
+                _,
+            ) => Some(Instr::SetFieldLocals(o, v, cache)),
+            (op, Some(Instr::SetField(_, cache)), _, _) if Arith::of(op).is_some() => {
+                Arith::of(op).map(|op| op.set_field(cache))
+            }
+            // As above, `a op b` then `STORE_LOCAL` stays two loads and a
+            // fused `op; STORE_LOCAL`.
+            (
+                Instr::LoadLocal(a),
+                Some(Instr::LoadLocal(b)),
+                Some(op),
+                Some(Instr::StoreLocal(_)),
+            ) if Arith::of(op).is_some() => Some(Instr::LoadLocal2(a, b)),
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(op), _)
                 if Arith::of(op).is_some() =>
             {
-                Arith::of(op).map(|op| Instr::ArithLocals(op, a, b))
+                Arith::of(op).map(|op| op.locals(a, b))
             }
             (op, Some(Instr::StoreLocal(l)), _, _) if Arith::of(op).is_some() => {
-                Arith::of(op).map(|op| Instr::ArithStore(op, l))
+                Arith::of(op).map(|op| op.store(l))
+            }
+            // `LOAD_LOCAL b; op; STORE_LOCAL l` stays a plain load, which
+            // copies `b` whole, and an `op; STORE_LOCAL` that takes its
+            // operands apart: fused into `top op b` the result would be
+            // written in pieces and at once read whole by `STORE_LOCAL`,
+            // which stalls (store forwarding fails).
+            (Instr::LoadLocal(_), Some(op), Some(Instr::StoreLocal(_)), _)
+                if Arith::of(op).is_some() =>
+            {
+                None
             }
             (Instr::LoadLocal(b), Some(op), _, _) if Arith::of(op).is_some() => {
-                Arith::of(op).map(|op| Instr::ArithLocal(op, b))
+                Arith::of(op).map(|op| op.local(b))
             }
+            (
+                Instr::LoadLocal(a),
+                Some(Instr::LoadLocal(o)),
+                Some(Instr::GetField(_, cache)),
+                _,
+            ) => Some(Instr::LocalLocalField(a, o, cache)),
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(Instr::GetIndex), _) => {
                 Some(Instr::IndexLocals(a, b))
             }
@@ -60,6 +96,12 @@ pub fn fuse(code: &mut [Instr]) {
             (c, Some(Instr::JumpIfFalse(t)), _, _) => Cmp::of(c).map(|c| Instr::CmpJump(c, t)),
             (Instr::Int(k), Some(Instr::Add), _, _) => imm(k).map(Instr::AddInt),
             (Instr::Int(k), Some(Instr::Sub), _, _) => imm(k).map(Instr::SubInt),
+            (
+                Instr::LoadLocal(o),
+                Some(Instr::GetField(_, cache)),
+                Some(Instr::StoreLocal(l)),
+                _,
+            ) => Some(Instr::LocalFieldStore(o, l, cache)),
             (Instr::LoadLocal(l), Some(Instr::GetField(name, cache)), _, _) => {
                 Some(Instr::LocalField(l, name, cache))
             }
@@ -103,8 +145,105 @@ mod tests {
                 Instr::JumpIfFalse(9),
                 Instr::IncLocal(1, 1),
                 Instr::AddInt(1),
-                Instr::ArithStore(Arith::Add, 1),
+                Instr::AddStore(1),
                 Instr::StoreLocal(1),
+            ]
+        );
+    }
+
+    #[test]
+    fn fuses_field_updates() {
+        use crate::symbol::Sym;
+        let (f, c) = (Sym(7), 3);
+        // o.f += a * b; o.f = v; o.f = x + y * z
+        let mut code = vec![
+            Instr::LoadLocal(0),
+            Instr::Dup,
+            Instr::GetField(f, c),
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(2),
+            Instr::Mul,
+            Instr::Add,
+            Instr::SetField(f, c),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::SetField(f, c),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(2),
+            Instr::LoadLocal(3),
+            Instr::Mul,
+            Instr::Sub,
+            Instr::SetField(f, c),
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::LocalDupField(0, c),
+                Instr::Dup,
+                Instr::GetField(f, c),
+                Instr::MulLocals(1, 2),
+                Instr::MulLocal(2),
+                Instr::Mul,
+                Instr::AddSetField(c),
+                Instr::SetField(f, c),
+                Instr::SetFieldLocals(0, 1, c),
+                Instr::LoadLocal(1),
+                Instr::SetField(f, c),
+                Instr::LoadLocal2(0, 1),
+                Instr::LoadLocal2(1, 2),
+                Instr::MulLocals(2, 3),
+                Instr::MulLocal(3),
+                Instr::Mul,
+                Instr::SubSetField(c),
+                Instr::SetField(f, c),
+            ]
+        );
+    }
+
+    #[test]
+    fn fuses_field_reads_into_locals() {
+        use crate::symbol::Sym;
+        // let x = o.f; y = (...) * b; let z = x + o.f; z = b * x
+        let mut code = vec![
+            Instr::LoadLocal(0),
+            Instr::GetField(Sym(7), 3),
+            Instr::StoreLocal(1),
+            Instr::LoadLocal(2),
+            Instr::Mul,
+            Instr::StoreLocal(3),
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(0),
+            Instr::GetField(Sym(7), 3),
+            Instr::Add,
+            Instr::StoreLocal(4),
+            Instr::LoadLocal(2),
+            Instr::LoadLocal(1),
+            Instr::Mul,
+            Instr::StoreLocal(4),
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::LocalFieldStore(0, 1, 3),
+                Instr::GetField(Sym(7), 3),
+                Instr::StoreLocal(1),
+                // Left alone: `MUL; STORE_LOCAL` is fused instead.
+                Instr::LoadLocal(2),
+                Instr::MulStore(3),
+                Instr::StoreLocal(3),
+                Instr::LocalLocalField(1, 0, 3),
+                Instr::LocalField(0, Sym(7), 3),
+                Instr::GetField(Sym(7), 3),
+                Instr::AddStore(4),
+                Instr::StoreLocal(4),
+                // Two loads, then `MUL; STORE_LOCAL`.
+                Instr::LoadLocal2(2, 1),
+                Instr::LoadLocal(1),
+                Instr::MulStore(4),
+                Instr::StoreLocal(4),
             ]
         );
     }

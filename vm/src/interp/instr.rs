@@ -101,6 +101,10 @@ pub enum Instr {
     CmpIntJump(Cmp, i32, u32),
     /// `LOAD_LOCAL l; GET_FIELD name`.
     LocalField(u16, Sym, Cache),
+    /// `LOAD_LOCAL a; LOAD_LOCAL o; GET_FIELD f`: `a`, then `o.f`.
+    LocalLocalField(u16, u16, Cache),
+    /// `LOAD_LOCAL o; GET_FIELD f; STORE_LOCAL l`: `l = o.f`.
+    LocalFieldStore(u16, u16, Cache),
     /// `LOAD_LOCAL a; LOAD_LOCAL b; GET_INDEX`: `a[b]`.
     IndexLocals(u16, u16),
     /// `FOR_NEXT it, t; STORE_LOCAL v`: the loop variable is stored
@@ -108,12 +112,33 @@ pub enum Instr {
     ForNextStore(u16, u16, u32),
     /// `RANGE; ITER`: iterating a range literal makes only the iterator.
     RangeIter(bool),
-    /// `LOAD_LOCAL b` then an arithmetic instruction: `top op b`.
-    ArithLocal(Arith, u16),
-    /// `LOAD_LOCAL a; LOAD_LOCAL b` then an arithmetic instruction.
-    ArithLocals(Arith, u16, u16),
-    /// An arithmetic instruction then `STORE_LOCAL l`.
-    ArithStore(Arith, u16),
+    // The arithmetic superinstructions come one per operator, so that
+    // dispatch alone selects the operation (no second branch on it).
+    /// `LOAD_LOCAL b; ADD`: `top + b` (and likewise `SUB`, `MUL`, `DIV`).
+    AddLocal(u16),
+    SubLocal(u16),
+    MulLocal(u16),
+    DivLocal(u16),
+    /// `LOAD_LOCAL a; LOAD_LOCAL b; ADD`: `a + b` (and likewise).
+    AddLocals(u16, u16),
+    SubLocals(u16, u16),
+    MulLocals(u16, u16),
+    DivLocals(u16, u16),
+    /// `ADD; STORE_LOCAL l` (and likewise).
+    AddStore(u16),
+    SubStore(u16),
+    MulStore(u16),
+    DivStore(u16),
+    /// `LOAD_LOCAL o; DUP; GET_FIELD f`: the start of a compound field
+    /// assignment `o.f op= e`, leaving `o` and `o.f`.
+    LocalDupField(u16, Cache),
+    /// `ADD; SET_FIELD f`: `o.f = a + b` (and likewise).
+    AddSetField(Cache),
+    SubSetField(Cache),
+    MulSetField(Cache),
+    DivSetField(Cache),
+    /// `LOAD_LOCAL o; LOAD_LOCAL v; SET_FIELD f`: `o.f = v`.
+    SetFieldLocals(u16, u16, Cache),
 }
 
 /// The arithmetic a fused instruction performs.
@@ -134,6 +159,46 @@ impl Arith {
             Instr::Div => Arith::Div,
             _ => return None,
         })
+    }
+
+    /// `LOAD_LOCAL b; op`.
+    pub fn local(self, b: u16) -> Instr {
+        match self {
+            Arith::Add => Instr::AddLocal(b),
+            Arith::Sub => Instr::SubLocal(b),
+            Arith::Mul => Instr::MulLocal(b),
+            Arith::Div => Instr::DivLocal(b),
+        }
+    }
+
+    /// `LOAD_LOCAL a; LOAD_LOCAL b; op`.
+    pub fn locals(self, a: u16, b: u16) -> Instr {
+        match self {
+            Arith::Add => Instr::AddLocals(a, b),
+            Arith::Sub => Instr::SubLocals(a, b),
+            Arith::Mul => Instr::MulLocals(a, b),
+            Arith::Div => Instr::DivLocals(a, b),
+        }
+    }
+
+    /// `op; STORE_LOCAL l`.
+    pub fn store(self, l: u16) -> Instr {
+        match self {
+            Arith::Add => Instr::AddStore(l),
+            Arith::Sub => Instr::SubStore(l),
+            Arith::Mul => Instr::MulStore(l),
+            Arith::Div => Instr::DivStore(l),
+        }
+    }
+
+    /// `op; SET_FIELD f`.
+    pub fn set_field(self, cache: Cache) -> Instr {
+        match self {
+            Arith::Add => Instr::AddSetField(cache),
+            Arith::Sub => Instr::SubSetField(cache),
+            Arith::Mul => Instr::MulSetField(cache),
+            Arith::Div => Instr::DivSetField(cache),
+        }
     }
 
     /// The result for Ints and Floats (mixed ones converting the Int),

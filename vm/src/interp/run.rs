@@ -258,6 +258,39 @@ impl Vm {
                 unsafe { *bp.add($l as usize) = v };
             }};
         }
+        // Copies a value found elsewhere (a field, a list item) onto the
+        // stack as one 16-byte move. A `Value` taken apart and put back
+        // together is written in pieces (tag and payload), and a whole
+        // 16-byte read of it soon after (a `STORE_LOCAL`, say) stalls.
+        macro_rules! fput_copy {
+            ($depth:expr, $from:expr) => {{
+                let from: *const Value = $from;
+                debug_assert!(depth!() >= $depth as isize);
+                // SAFETY: the slot is an operand (verifier stack rules), and
+                // `from` points at a live value outside the operand stack.
+                unsafe { sp.sub($depth).copy_from_nonoverlapping(from, 1) };
+            }};
+        }
+        macro_rules! fpush_copy {
+            ($from:expr) => {{
+                let from: *const Value = $from;
+                debug_assert!(sp_index!() < self.stack.capacity());
+                // SAFETY: the slot is within the reserved capacity (as for
+                // `fpush!`), and `from` points at a live value outside the
+                // operand stack.
+                unsafe {
+                    sp.copy_from_nonoverlapping(from, 1);
+                    sp = sp.add(1);
+                }
+            }};
+        }
+        macro_rules! field_hit {
+            ($cache:expr) => {{
+                if STATS {
+                    self.count_first_hit(frame.proto, $cache, Kind::GetField);
+                }
+            }};
+        }
         // Points `bp` at the (new) frame's base.
         macro_rules! rebase {
             () => {{
@@ -285,6 +318,49 @@ impl Vm {
                     fdrop!(1);
                     fput!(1, Value::Bool(v));
                     continue;
+                }
+            }};
+        }
+        // `LOAD_LOCAL b; op`: `top op b`.
+        macro_rules! arith_local {
+            ($op:expr, $b:expr) => {{
+                if let Some(v) = $op.fast(fpeek!(1), floc!($b)) {
+                    fput!(1, v);
+                    ip += 1;
+                    continue;
+                }
+            }};
+        }
+        // `LOAD_LOCAL a; LOAD_LOCAL b; op`.
+        macro_rules! arith_locals {
+            ($op:expr, $a:expr, $b:expr) => {{
+                if let Some(v) = $op.fast(floc!($a), floc!($b)) {
+                    fpush!(v);
+                    ip += 2;
+                    continue;
+                }
+            }};
+        }
+        // `op; STORE_LOCAL l`.
+        macro_rules! arith_store {
+            ($op:expr, $l:expr) => {{
+                if let Some(v) = $op.fast(fpeek!(2), fpeek!(1)) {
+                    fdrop!(2);
+                    fset!($l, v);
+                    ip += 1;
+                    continue;
+                }
+            }};
+        }
+        // `op; SET_FIELD f`: the receiver is under the operands.
+        macro_rules! arith_set_field {
+            ($op:expr, $cache:expr) => {{
+                if let Some(v) = $op.fast(fpeek!(2), fpeek!(1)) {
+                    if self.set_field_fast::<STATS>(fpeek!(3), v, frame.proto, $cache) {
+                        fdrop!(3);
+                        ip += 1;
+                        continue;
+                    }
                 }
             }};
         }
@@ -415,28 +491,18 @@ impl Vm {
                 Instr::Add => fast_arith!(Arith::Add),
                 Instr::Sub => fast_arith!(Arith::Sub),
                 Instr::Mul => fast_arith!(Arith::Mul),
-                Instr::ArithLocal(op, b) => {
-                    if let Some(v) = op.fast(fpeek!(1), floc!(b)) {
-                        fput!(1, v);
-                        ip += 1;
-                        continue;
-                    }
-                }
-                Instr::ArithStore(op, l) => {
-                    if let Some(v) = op.fast(fpeek!(2), fpeek!(1)) {
-                        fdrop!(2);
-                        fset!(l, v);
-                        ip += 1;
-                        continue;
-                    }
-                }
-                Instr::ArithLocals(op, a, b) => {
-                    if let Some(v) = op.fast(floc!(a), floc!(b)) {
-                        fpush!(v);
-                        ip += 2;
-                        continue;
-                    }
-                }
+                Instr::AddLocal(b) => arith_local!(Arith::Add, b),
+                Instr::SubLocal(b) => arith_local!(Arith::Sub, b),
+                Instr::MulLocal(b) => arith_local!(Arith::Mul, b),
+                Instr::DivLocal(b) => arith_local!(Arith::Div, b),
+                Instr::AddStore(l) => arith_store!(Arith::Add, l),
+                Instr::SubStore(l) => arith_store!(Arith::Sub, l),
+                Instr::MulStore(l) => arith_store!(Arith::Mul, l),
+                Instr::DivStore(l) => arith_store!(Arith::Div, l),
+                Instr::AddLocals(a, b) => arith_locals!(Arith::Add, a, b),
+                Instr::SubLocals(a, b) => arith_locals!(Arith::Sub, a, b),
+                Instr::MulLocals(a, b) => arith_locals!(Arith::Mul, a, b),
+                Instr::DivLocals(a, b) => arith_locals!(Arith::Div, a, b),
                 Instr::Div => fast_arith!(Arith::Div),
                 Instr::Mod => {
                     if let (Value::Int(a), Value::Int(b)) = (fpeek!(2), fpeek!(1)) {
@@ -536,15 +602,38 @@ impl Vm {
                     continue;
                 }
                 Instr::GetField(_, cache) => {
-                    if let Some(v) = self.field_fast::<STATS>(fpeek!(1), frame.proto, cache) {
-                        fput!(1, v);
+                    if let Some(v) = self.field_fast(fpeek!(1), frame.proto, cache) {
+                        fput_copy!(1, v);
+                        field_hit!(cache);
                         continue;
                     }
                 }
                 Instr::LocalField(l, _, cache) => {
-                    if let Some(v) = self.field_fast::<STATS>(floc!(l), frame.proto, cache) {
-                        fpush!(v);
+                    if let Some(v) = self.field_fast(floc!(l), frame.proto, cache) {
+                        fpush_copy!(v);
+                        field_hit!(cache);
                         ip += 1;
+                        continue;
+                    }
+                }
+                Instr::LocalLocalField(a, o, cache) => {
+                    if let Some(v) = self.field_fast(floc!(o), frame.proto, cache) {
+                        fpush!(floc!(a));
+                        fpush_copy!(v);
+                        field_hit!(cache);
+                        ip += 2;
+                        continue;
+                    }
+                }
+                Instr::LocalFieldStore(o, l, cache) => {
+                    if let Some(v) = self.field_fast(floc!(o), frame.proto, cache) {
+                        let v: *const Value = v;
+                        debug_assert!((l as isize) < depth!());
+                        // SAFETY: as for `floc!`; `v` points at a field,
+                        // outside the stack.
+                        unsafe { bp.add(l as usize).copy_from_nonoverlapping(v, 1) };
+                        field_hit!(cache);
+                        ip += 2;
                         continue;
                     }
                 }
@@ -554,12 +643,32 @@ impl Vm {
                         continue;
                     }
                 }
+                Instr::LocalDupField(l, cache) => {
+                    let o = floc!(l);
+                    if let Some(v) = self.field_fast(o, frame.proto, cache) {
+                        fpush!(o);
+                        fpush_copy!(v);
+                        field_hit!(cache);
+                        ip += 2;
+                        continue;
+                    }
+                }
+                Instr::AddSetField(cache) => arith_set_field!(Arith::Add, cache),
+                Instr::SubSetField(cache) => arith_set_field!(Arith::Sub, cache),
+                Instr::MulSetField(cache) => arith_set_field!(Arith::Mul, cache),
+                Instr::DivSetField(cache) => arith_set_field!(Arith::Div, cache),
+                Instr::SetFieldLocals(o, v, cache) => {
+                    if self.set_field_fast::<STATS>(floc!(o), floc!(v), frame.proto, cache) {
+                        ip += 2;
+                        continue;
+                    }
+                }
                 Instr::GetIndex => {
                     if let (Value::Obj(r), Value::Int(i)) = (fpeek!(2), fpeek!(1)) {
                         if let Object::List(items) = self.heap.get(r) {
-                            if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                            if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
                                 fdrop!(1);
-                                fput!(1, v);
+                                fput_copy!(1, v);
                                 continue;
                             }
                         }
@@ -582,8 +691,8 @@ impl Vm {
                 Instr::IndexLocals(a, b) => {
                     if let (Value::Obj(r), Value::Int(i)) = (floc!(a), floc!(b)) {
                         if let Object::List(items) = self.heap.get(r) {
-                            if let Some(&v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
-                                fpush!(v);
+                            if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                                fpush_copy!(v);
                                 ip += 2;
                                 continue;
                             }
@@ -735,9 +844,19 @@ impl Vm {
                     // instruction of their sequence does (see `fuse.rs`).
                     Instr::IncLocal(l, _)
                     | Instr::IndexLocals(l, _)
-                    | Instr::ArithLocals(_, l, _)
-                    | Instr::ArithLocal(_, l)
-                    | Instr::LocalField(l, ..) => push!(local!(l)),
+                    | Instr::AddLocals(l, _)
+                    | Instr::SubLocals(l, _)
+                    | Instr::MulLocals(l, _)
+                    | Instr::DivLocals(l, _)
+                    | Instr::AddLocal(l)
+                    | Instr::SubLocal(l)
+                    | Instr::MulLocal(l)
+                    | Instr::DivLocal(l)
+                    | Instr::LocalField(l, ..)
+                    | Instr::LocalFieldStore(l, ..)
+                    | Instr::LocalLocalField(l, ..)
+                    | Instr::LocalDupField(l, _)
+                    | Instr::SetFieldLocals(l, ..) => push!(local!(l)),
                     Instr::AddInt(k) | Instr::SubInt(k) | Instr::CmpIntJump(_, k, _) => {
                         push!(Value::Int(i64::from(k)))
                     }
@@ -837,19 +956,19 @@ impl Vm {
                             Err(e) => throw!(e),
                         }
                     }
-                    Instr::Add => {
+                    Instr::Add | Instr::AddStore(_) | Instr::AddSetField(_) => {
                         save!();
                         binary!(ops::add)
                     }
-                    Instr::Sub => {
+                    Instr::Sub | Instr::SubStore(_) | Instr::SubSetField(_) => {
                         save!();
                         binary!(ops::sub)
                     }
-                    Instr::Mul => {
+                    Instr::Mul | Instr::MulStore(_) | Instr::MulSetField(_) => {
                         save!();
                         binary!(ops::mul)
                     }
-                    Instr::Div => {
+                    Instr::Div | Instr::DivStore(_) | Instr::DivSetField(_) => {
                         save!();
                         binary!(ops::div)
                     }
@@ -962,15 +1081,6 @@ impl Vm {
                             Ok(true) => {}
                             Ok(false) => ip = t as usize,
                             Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::ArithStore(op, _) => {
-                        save!();
-                        match op {
-                            Arith::Add => binary!(ops::add),
-                            Arith::Sub => binary!(ops::sub),
-                            Arith::Mul => binary!(ops::mul),
-                            Arith::Div => binary!(ops::div),
                         }
                     }
                     Instr::RangeIter(inclusive) => {
@@ -1099,15 +1209,12 @@ impl Vm {
         }
     }
 
-    /// `GET_FIELD`'s fast path: an instance whose class the site's first
-    /// entry names.
+    /// `GET_FIELD`'s fast path: the field of an instance whose class the
+    /// site's first entry names. The dispatch loop copies it from where it
+    /// lies, as a whole (a `Value` taken apart and put back together is
+    /// written in pieces, and reading it whole soon after stalls).
     #[inline(always)]
-    fn field_fast<const STATS: bool>(
-        &mut self,
-        obj: Value,
-        proto: u32,
-        cache: u32,
-    ) -> Option<Value> {
+    fn field_fast(&self, obj: Value, proto: u32, cache: u32) -> Option<&Value> {
         let Value::Obj(r) = obj else { return None };
         let Object::Instance(inst) = self.heap.get(r) else {
             return None;
@@ -1116,11 +1223,7 @@ impl Vm {
         if e.class != inst.class {
             return None;
         }
-        let v = inst.fields.get(e.slot as usize).copied();
-        if STATS {
-            self.count_first_hit(proto, cache, Kind::GetField);
-        }
-        v
+        inst.fields.get(e.slot as usize)
     }
 
     /// Whether a call can take the fast path: exact arity, no rest

@@ -50,29 +50,36 @@ pub fn install(vm: &mut Vm) {
 }
 
 /// Argument `index` of `math.NAME`, which must be a number (§13).
+#[inline]
 fn num(vm: &mut Vm, name: &str, args: &[Value], index: usize) -> Result<f64, Exc> {
     match args[index] {
         Value::Int(i) => Ok(i as f64),
         Value::Float(f) => Ok(f),
-        other => Err(super::prelude::arg_type_error(
-            vm,
-            &format!("math.{name}"),
-            index,
-            "Int or Float",
-            other,
-        )),
+        other => Err(not_num(vm, name, index, other)),
     }
+}
+
+#[cold]
+fn not_num(vm: &mut Vm, name: &str, index: usize, other: Value) -> Exc {
+    super::prelude::arg_type_error(vm, &format!("math.{name}"), index, "Int or Float", other)
 }
 
 /// Checks `math.NAME`'s argument count, naming it only on failure (the
 /// common case allocates nothing).
+#[inline]
 fn math_arity(vm: &mut Vm, name: &str, args: &[Value], n: usize) -> Result<(), Exc> {
     if args.len() == n {
         return Ok(());
     }
+    bad_arity(vm, name, args, n)
+}
+
+#[cold]
+fn bad_arity(vm: &mut Vm, name: &str, args: &[Value], n: usize) -> Result<(), Exc> {
     arity(vm, &format!("math.{name}"), args, n, n)
 }
 
+#[inline]
 fn unary(vm: &mut Vm, name: &str, args: &[Value], f: fn(f64) -> f64) -> Result<Value, Exc> {
     math_arity(vm, name, args, 1)?;
     let x = num(vm, name, args, 0)?;
