@@ -1,4 +1,5 @@
-//! `cairn run` options that report on the run: `--stats`.
+//! `cairn run` options that report on the run or bound it: `--stats`,
+//! `--gc-stats`, `--max-heap`.
 
 use std::process::Command;
 
@@ -84,4 +85,97 @@ fn no_stats_without_the_flag() {
         (status, stdout.as_str(), stderr.as_str()),
         (0, "2350\n", "")
     );
+}
+
+const BOMB: &str = r#"
+fn bomb() {
+  let xs = []
+  while true { xs.push([1, 2, 3, 4, 5, 6, 7, 8]) }
+}
+try {
+  bomb()
+} catch e: MemoryError {
+  print("caught:", e.message)
+}
+let ys = []
+for i in 0..1000 { ys.push("still working ${i}") }
+print(ys.len(), ys[999])
+try {
+  let s = "x" * 100000000
+} catch e: MemoryError {
+  print("repeat:", e.message)
+}
+"#;
+
+#[test]
+fn an_allocation_bomb_raises_memory_error_and_the_program_goes_on() {
+    let (status, stdout, stderr) = run_code(&["--max-heap", "32M"], BOMB);
+    assert_eq!(status, 0, "stderr: {stderr}");
+    assert_eq!(
+        stdout,
+        "caught: heap limit of 32 MiB exceeded\n\
+         1000 still working 999\n\
+         repeat: heap limit of 32 MiB exceeded\n"
+    );
+}
+
+#[test]
+fn an_uncaught_memory_error_ends_the_program_cleanly() {
+    let (status, stdout, stderr) = run_code(
+        &["--max-heap", "16M"],
+        "print(\"before\")\nlet xs = []\nwhile true { xs.push(\"a string ${xs.len()}\") }\n",
+    );
+    assert_eq!(status, 70);
+    assert_eq!(stdout, "before\n");
+    assert!(
+        stderr.starts_with("error: MemoryError: heap limit of 16 MiB exceeded"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn garbage_does_not_count_against_the_limit() {
+    // About a gigabyte allocated in total, little of it alive at once.
+    let (status, stdout, stderr) = run_code(
+        &["--max-heap", "64M", "--gc-stats"],
+        "var total = 0\nfor i in 0..2000 { let big = \"y\" * 500000\n total += big.len() }\nprint(total)\n",
+    );
+    assert_eq!(status, 0, "stderr: {stderr}");
+    assert_eq!(stdout, "1000000000\n");
+    let allocated = numbers(&stderr, "gc: bytes allocated:")[0];
+    assert!(allocated >= 1_000_000_000, "{stderr}");
+}
+
+#[test]
+fn gc_stats_reports_every_counter() {
+    let (status, _, stderr) = run_code(
+        &["--gc-stats"],
+        "class P { var x\n init(x) { this.x = x } }\nlet keep = []\nfor i in 0..100000 { let p = P(i)\n if i % 100 == 0 { keep.push(p) } }\nprint(keep.len())\n",
+    );
+    assert_eq!(status, 0, "{stderr}");
+    for line in [
+        "gc: minor collections:",
+        "gc: major collections:",
+        "gc: objects allocated:",
+        "gc: bytes allocated:",
+        "gc: objects promoted:",
+        "gc: bytes promoted:",
+        "gc: total pause:",
+        "gc: max minor pause:",
+        "gc: max major pause:",
+        "gc: peak heap:",
+    ] {
+        assert!(stderr.contains(line), "no {line:?} in:\n{stderr}");
+    }
+    assert!(numbers(&stderr, "gc: minor collections:")[0] >= 1);
+    assert!(numbers(&stderr, "gc: objects allocated:")[0] >= 100_000);
+    // Most of what is kept outlives two minor collections.
+    assert!(numbers(&stderr, "gc: objects promoted:")[0] >= 100);
+}
+
+#[test]
+fn max_heap_rejects_a_bad_size() {
+    let (status, _, stderr) = run_code(&["--max-heap", "lots"], "print(1)\n");
+    assert_eq!(status, 64, "{stderr}");
+    assert!(stderr.contains("not a size"), "{stderr}");
 }
