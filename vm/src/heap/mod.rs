@@ -88,15 +88,28 @@ impl Default for HeapConfig {
 }
 
 impl HeapConfig {
-    /// The defaults, adjusted by `CAIRN_GC_STRESS=1` (stress and verify)
-    /// and `CAIRN_GC_VERIFY=1`.
+    /// The defaults, adjusted by `CAIRN_GC_STRESS=1` (stress and verify),
+    /// `CAIRN_GC_VERIFY=1`, and for measuring, `CAIRN_GC_EDEN=N` (objects)
+    /// and `CAIRN_GC_TENURE=N` (minor collections survived before
+    /// promotion).
     pub fn from_env() -> HeapConfig {
         let on = |name: &str| std::env::var_os(name).is_some_and(|v| v == "1");
+        let number = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse::<usize>().ok())
+        };
         let stress = on("CAIRN_GC_STRESS");
+        let defaults = HeapConfig::default();
+        let eden = number("CAIRN_GC_EDEN").map_or(defaults.eden, |n| n.clamp(16, 1 << 24));
         HeapConfig {
             stress,
             verify: stress || on("CAIRN_GC_VERIFY"),
-            ..HeapConfig::default()
+            eden,
+            survivor: eden / 8,
+            tenure_age: number("CAIRN_GC_TENURE")
+                .map_or(defaults.tenure_age, |n| n.clamp(1, 15) as u8),
+            ..defaults
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct HeapStats {
     pub freed_objects: u64,
     pub total_pause: Duration,
     pub max_minor_pause: Duration,
+    /// Minor collections that took over a millisecond.
+    pub slow_minor_collections: u64,
     pub max_major_pause: Duration,
     /// The most bytes the heap held at the end of a collection.
     pub peak_heap_bytes: usize,
@@ -25,6 +27,9 @@ impl HeapStats {
     pub(super) fn note_minor_pause(&mut self, d: Duration) {
         self.total_pause += d;
         self.max_minor_pause = self.max_minor_pause.max(d);
+        if d > Duration::from_millis(1) {
+            self.slow_minor_collections += 1;
+        }
     }
 
     pub(super) fn note_major_pause(&mut self, d: Duration) {
@@ -48,7 +53,7 @@ impl HeapStats {
              gc: objects promoted:   {}\n\
              gc: bytes promoted:     {}\n\
              gc: total pause:        {:.3} ms\n\
-             gc: max minor pause:    {:.3} ms\n\
+             gc: max minor pause:    {:.3} ms ({} over 1 ms)\n\
              gc: max major pause:    {:.3} ms\n\
              gc: peak heap:          {} bytes\n",
             self.minor_collections,
@@ -59,6 +64,7 @@ impl HeapStats {
             self.promoted_bytes,
             ms(self.total_pause),
             ms(self.max_minor_pause),
+            self.slow_minor_collections,
             ms(self.max_major_pause),
             self.peak_heap_bytes,
         )
