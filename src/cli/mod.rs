@@ -26,6 +26,8 @@ pub mod status {
     pub const SOFTWARE: u8 = 70;
     /// An output file cannot be written.
     pub const CANT_CREATE: u8 = 73;
+    /// The program was interrupted (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: u8 = 130;
 }
 
 #[derive(Parser)]

@@ -129,6 +129,10 @@ fn execute(
     match result {
         Ok(Finish::Completed) => status::OK,
         Ok(Finish::Exit(code)) => code,
+        Ok(Finish::Interrupted) => {
+            eprintln!("error: interrupted");
+            status::INTERRUPTED
+        }
         Err(e) => {
             let _ = std::io::stderr().write_all(format!("{e}\n").as_bytes());
             status::SOFTWARE

@@ -34,6 +34,9 @@ pub enum Finish {
     Completed,
     /// It called `os.exit(code)`.
     Exit(u8),
+    /// The host triggered the VM's [`Interrupt`](super::Interrupt) handle;
+    /// the VM is ready to run more code.
+    Interrupted,
 }
 
 impl std::fmt::Display for Uncaught {
@@ -218,6 +221,11 @@ impl Vm {
                 self.frames.truncate(depth);
                 self.stack.truncate(base);
                 Ok(Finish::Exit(code))
+            }
+            Err(Exc::Interrupt) => {
+                self.frames.truncate(depth);
+                self.stack.truncate(base);
+                Ok(Finish::Interrupted)
             }
             Err(Exc::Error(e)) => {
                 let u = self.uncaught(e);

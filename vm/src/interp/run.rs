@@ -19,7 +19,7 @@ impl Vm {
         loop {
             match self.run_frames(stop) {
                 Ok(v) => return Ok(v),
-                Err(e @ (Exc::Yield(_) | Exc::Exit(_))) => return Err(e),
+                Err(e @ (Exc::Yield(_) | Exc::Exit(_) | Exc::Interrupt)) => return Err(e),
                 Err(Exc::Error(e)) => {
                     // Unwinds to a handler (and continues) or out of `stop`.
                     self.unwind(e, stop)?;
@@ -484,8 +484,8 @@ impl Vm {
                 }
                 Instr::Jump(t) => {
                     // A backward jump is a safepoint: the slow path
-                    // collects there when one is due.
-                    if (t as usize) >= ip || !self.heap.should_collect() {
+                    // collects or stops there when one is due.
+                    if (t as usize) >= ip || !self.safepoint_due() {
                         ip = t as usize;
                         continue;
                     }
@@ -651,7 +651,7 @@ impl Vm {
                     if done.on_return == OnReturn::Keep
                         && !done.boundary
                         && self.frames.len() > stop.max(1)
-                        && !self.heap.should_collect()
+                        && !self.safepoint_due()
                     {
                         let result = fpeek!(1);
                         self.frames.pop();
@@ -889,7 +889,9 @@ impl Vm {
                     Instr::Jump(t) => {
                         if (t as usize) < ip {
                             save!();
-                            self.maybe_collect();
+                            if let Err(e) = self.safepoint() {
+                                throw!(e);
+                            }
                         }
                         ip = t as usize;
                     }
@@ -1024,7 +1026,9 @@ impl Vm {
                             return Ok(result.unwrap_or(Value::Nil));
                         }
                         reload!();
-                        self.maybe_collect();
+                        if let Err(e) = self.safepoint() {
+                            throw!(e);
+                        }
                     }
                     Instr::Throw => {
                         let e = pop!();
