@@ -75,7 +75,7 @@ fn canonical(path: &Path) -> PathBuf {
 
 /// Loads modules that `import "./x"` names: ones compiled with the program
 /// first, else compiled from source or read from a class file on demand.
-fn loader(mut compiled: HashMap<PathBuf, ClassFile>) -> cairn_vm::interp::load::Loader {
+pub(super) fn loader(mut compiled: HashMap<PathBuf, ClassFile>) -> cairn_vm::interp::load::Loader {
     Box::new(move |path: &Path| {
         let source = path.with_extension("cairn");
         if let Some(cf) = compiled.remove(&canonical(&source)) {
