@@ -260,7 +260,7 @@ mod tests {
                 "{KEYWORD}let{RESET} s = {STRING}\"if\"{RESET} + {NUMBER}1.5e-3{RESET} {COMMENT}// while{RESET}"
             )
         );
-        assert_eq!(highlight("x1..10"), "x1..10");
+        assert_eq!(highlight("x1..10"), format!("x1..{NUMBER}10{RESET}"));
         assert_eq!(
             highlight("0..10"),
             format!("{NUMBER}0{RESET}..{NUMBER}10{RESET}")
