@@ -22,6 +22,7 @@ pub mod frontend;
 pub mod lexer;
 pub mod parse;
 pub mod resolve;
+pub mod session;
 pub mod span;
 
 lalrpop_util::lalrpop_mod!(

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod disasm;
 mod program;
+mod repl;
 mod run;
 mod verify;
 
@@ -26,6 +27,8 @@ pub mod status {
     pub const SOFTWARE: u8 = 70;
     /// An output file cannot be written.
     pub const CANT_CREATE: u8 = 73;
+    /// The program was interrupted (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: u8 = 130;
 }
 
 #[derive(Parser)]
@@ -33,7 +36,6 @@ pub mod status {
     name = "cairn",
     version,
     about = "The Cairn language: compile, verify and run Cairn programs",
-    arg_required_else_help = true,
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
@@ -160,6 +162,13 @@ enum Command {
         )]
         program: Vec<String>,
     },
+    /// Start an interactive session (also `cairn` alone, on a terminal).
+    /// With standard input not a terminal, entries are read from it
+    /// without prompts
+    Repl {
+        #[command(flatten)]
+        grants: Grants,
+    },
     /// Verify a class file, printing nothing when it is valid
     Verify {
         /// The class file (`.cairnc`)
@@ -198,6 +207,14 @@ pub fn main() -> ExitCode {
         ));
     }
     let Some(command) = cli.command else {
+        if std::io::stdin().is_terminal() {
+            return match cli.grants.capabilities() {
+                Ok(caps) => ExitCode::from(repl::run(caps)),
+                Err(e) => usage_error(&e),
+            };
+        }
+        // Not a terminal and nothing to do: show the usage.
+        eprint!("{}", <Cli as clap::CommandFactory>::command().render_help());
         return ExitCode::from(status::USAGE);
     };
     let code = match command {
@@ -227,6 +244,10 @@ pub fn main() -> ExitCode {
         Command::Disasm { file } => disasm::run(&file),
         Command::Asm { file, output } => asm::run(&file, output),
         Command::Verify { file } => verify::run(&file),
+        Command::Repl { grants } => match grants.capabilities() {
+            Ok(caps) => repl::run(caps),
+            Err(e) => return usage_error(&e),
+        },
     };
     ExitCode::from(code)
 }

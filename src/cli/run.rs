@@ -80,7 +80,7 @@ fn canonical(path: &Path) -> PathBuf {
 
 /// Loads modules that `import "./x"` names: ones compiled with the program
 /// first, else compiled from source or read from a class file on demand.
-fn loader(mut compiled: HashMap<PathBuf, ClassFile>) -> cairn_vm::interp::load::Loader {
+pub(super) fn loader(mut compiled: HashMap<PathBuf, ClassFile>) -> cairn_vm::interp::load::Loader {
     Box::new(move |path: &Path| {
         let source = path.with_extension("cairn");
         if let Some(cf) = compiled.remove(&canonical(&source)) {
@@ -138,6 +138,10 @@ fn execute(
     match result {
         Ok(Finish::Completed) => status::OK,
         Ok(Finish::Exit(code)) => code,
+        Ok(Finish::Interrupted) => {
+            eprintln!("error: interrupted");
+            status::INTERRUPTED
+        }
         Err(e) => {
             let _ = std::io::stderr().write_all(format!("{e}\n").as_bytes());
             status::SOFTWARE

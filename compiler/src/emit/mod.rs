@@ -40,6 +40,31 @@ pub fn emit(
     source: &str,
     text: &str,
 ) -> Result<ClassFile, Vec<Diagnostic>> {
+    emit_module(module, file, (name, source, text), false)
+}
+
+/// Compiles a resolved, error-free entry of a session ([`crate::session`]):
+/// as [`emit`], except that when its last statement is an expression, its
+/// top-level code returns that expression's value instead of nil.
+///
+/// # Errors
+/// As [`emit`].
+pub fn emit_entry(
+    module: &Module,
+    file: FileId,
+    name: &str,
+    source: &str,
+    text: &str,
+) -> Result<ClassFile, Vec<Diagnostic>> {
+    emit_module(module, file, (name, source, text), true)
+}
+
+fn emit_module(
+    module: &Module,
+    file: FileId,
+    (name, source, text): (&str, &str, &str),
+    returns_last: bool,
+) -> Result<ClassFile, Vec<Diagnostic>> {
     let mut e = Emitter::new(file, text);
     let name_idx = e.str_const(name, Span::default());
     let source_idx = e.str_const(source, Span::default());
@@ -47,7 +72,7 @@ pub fn emit(
         let idx = e.str_const(g, Span::default());
         e.globals.push(idx);
     }
-    let main = e.module_body(module);
+    let main = e.module_body(module, returns_last);
     if !e.diags.is_empty() {
         return Err(e.diags);
     }
@@ -251,11 +276,25 @@ impl<'a> Emitter<'a> {
         self.functions[index as usize] = Some(function);
     }
 
-    fn module_body(&mut self, module: &'a Module) -> u16 {
+    /// The module's top-level code; with `returns_last`, a final
+    /// expression statement's value is returned rather than dropped.
+    fn module_body(&mut self, module: &'a Module, returns_last: bool) -> u16 {
         let index = self.reserve_function(Span::default());
         self.begin_function(module.n_locals);
-        for stmt in &module.stmts {
+        let (last, stmts) = match module.stmts.split_last() {
+            Some((last, rest)) if returns_last => match &last.kind {
+                StmtKind::Expr(e) => (Some((e, last.span)), rest),
+                _ => (None, &module.stmts[..]),
+            },
+            _ => (None, &module.stmts[..]),
+        };
+        for stmt in stmts {
             self.stmt(stmt);
+        }
+        if let Some((e, span)) = last {
+            self.line_of(span);
+            self.expr(e);
+            self.op(Op::Return, &[]);
         }
         self.end_function(
             index,

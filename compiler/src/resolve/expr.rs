@@ -136,11 +136,13 @@ impl Resolver {
         }
         if let Some(&i) = self.global_index.get(name) {
             let g = &self.globals[i as usize];
-            return Some(Found {
-                binding: Binding::Global(i),
-                kind: g.kind,
-                decl_span: Some(g.span),
-            });
+            if !g.hidden {
+                return Some(Found {
+                    binding: Binding::Global(i),
+                    kind: g.kind,
+                    decl_span: (!g.prior).then_some(g.span),
+                });
+            }
         }
         if PRELUDE.contains(&name) {
             return Some(Found {
@@ -203,7 +205,12 @@ impl Resolver {
         for f in &self.fns {
             candidates.extend(f.locals.iter().map(|l| l.name.clone()));
         }
-        candidates.extend(self.globals.iter().map(|g| g.name.clone()));
+        candidates.extend(
+            self.globals
+                .iter()
+                .filter(|g| !g.hidden)
+                .map(|g| g.name.clone()),
+        );
         candidates.extend(PRELUDE.iter().map(|s| s.to_string()));
         let mut diag = Diagnostic::error(self.file, format!("undefined name `{name}`"), span)
             .with_label("not found in this scope");

@@ -37,6 +37,23 @@ struct Global {
     span: Span,
     /// Set once top-level resolution has passed the declaring statement.
     declared: bool,
+    /// Declared by an earlier entry of a session (its span is not in this
+    /// file), and not redeclared by this one.
+    prior: bool,
+    /// A slot an earlier entry declared but never defined: its name is
+    /// unknown until declared again.
+    hidden: bool,
+}
+
+/// A module-level name that earlier entries of a session declared, in its
+/// global slot (see [`crate::session`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PriorGlobal {
+    pub name: String,
+    pub kind: DeclKind,
+    /// False for a slot whose declaring entry failed before defining it:
+    /// the slot is kept, the name is not.
+    pub visible: bool,
 }
 
 /// Resolves `module` in place and returns the diagnostics found.
@@ -49,6 +66,36 @@ struct Global {
 /// ```
 pub fn resolve(module: &mut Module, file: FileId) -> Vec<Diagnostic> {
     let mut r = Resolver::new(file);
+    r.module(module);
+    r.diags
+}
+
+/// Resolves one entry of a session: `prior` are the global slots earlier
+/// entries declared, which this entry sees as already declared. A top-level
+/// declaration of a prior name is not a duplicate: it takes over the name's
+/// slot (redefinition replaces, as at Python's prompt). New names get the
+/// slots after them.
+///
+/// ```
+/// use cairn_compiler::{ast::DeclKind, parse::parse, resolve::{resolve_entry, PriorGlobal}};
+/// let prior = [PriorGlobal { name: "a".into(), kind: DeclKind::Let, visible: true }];
+/// let mut parsed = parse("let b = a + 1\nlet a = 2\n", 0);
+/// assert!(resolve_entry(&mut parsed.module, 0, &prior).is_empty());
+/// assert_eq!(parsed.module.globals, ["a", "b"]);
+/// ```
+pub fn resolve_entry(module: &mut Module, file: FileId, prior: &[PriorGlobal]) -> Vec<Diagnostic> {
+    let mut r = Resolver::new(file);
+    for (i, g) in prior.iter().enumerate() {
+        r.globals.push(Global {
+            name: g.name.clone(),
+            kind: g.kind,
+            span: Span::default(),
+            declared: g.visible,
+            prior: true,
+            hidden: !g.visible,
+        });
+        r.global_index.insert(g.name.clone(), i as u32);
+    }
     r.module(module);
     r.diags
 }
@@ -132,6 +179,17 @@ impl Resolver {
             self.captured.push(false);
             let name = binder.ident.name.clone();
             if let Some(&prev) = self.global_index.get(&name) {
+                let g = &mut self.globals[prev as usize];
+                if g.prior {
+                    // A session entry redefining an earlier entry's name.
+                    g.prior = false;
+                    g.kind = binder.kind;
+                    g.span = binder.ident.span;
+                    g.declared &= !g.hidden;
+                    g.hidden = false;
+                    binder.storage = Storage::Global(prev);
+                    continue;
+                }
                 if name != "_" {
                     let prev_span = self.globals[prev as usize].span;
                     self.duplicate(&name, binder.ident.span, prev_span, "this module");
@@ -145,6 +203,8 @@ impl Resolver {
                 kind: binder.kind,
                 span: binder.ident.span,
                 declared: false,
+                prior: false,
+                hidden: false,
             });
             self.global_index.insert(name, index);
             binder.storage = Storage::Global(index);

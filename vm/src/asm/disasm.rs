@@ -68,6 +68,25 @@ pub fn disassemble(cf: &ClassFile) -> String {
     out.text
 }
 
+/// Prints one function of a class file, as [`disassemble`] prints it
+/// there; `None` when there is no function `index`.
+///
+/// ```
+/// use cairn_vm::asm::{assemble, disassemble_function};
+/// let cf = assemble(".module 0\n.source 0\n.main 0\n.const 0 str \"m\"\n\
+///     .function 0 module\n    name 0\n    n_locals 1  max_stack 1\n      NIL\n      RETURN\n").unwrap();
+/// let text = disassemble_function(&cf, 0).unwrap();
+/// assert!(text.starts_with(".function 0 module"));
+/// assert!(text.contains("RETURN"));
+/// assert!(disassemble_function(&cf, 1).is_none());
+/// ```
+pub fn disassemble_function(cf: &ClassFile, index: usize) -> Option<String> {
+    let f = cf.functions.get(index)?;
+    let mut out = Listing::default();
+    function(cf, index, f, &mut out);
+    Some(out.text)
+}
+
 /// The text being built, one line at a time.
 #[derive(Default)]
 struct Listing {

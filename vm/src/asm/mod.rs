@@ -20,6 +20,6 @@ mod line;
 mod parse;
 mod text;
 
-pub use disasm::disassemble;
+pub use disasm::{disassemble, disassemble_function};
 pub use error::AsmError;
 pub use parse::assemble;

@@ -146,7 +146,7 @@ impl Vm {
         for f in self.frames.iter().rev() {
             let p = &self.protos[f.proto as usize];
             let line = p.lines.get(f.ip.saturating_sub(1)).copied().unwrap_or(0);
-            let source = &self.modules[p.module as usize].source;
+            let source = &p.source;
             if !out.is_empty() {
                 out.push('\n');
             }

@@ -16,6 +16,8 @@ pub struct Proto {
     pub name: Box<str>,
     /// How tracebacks name it (`Point.norm`, `main`, `<module geo>`).
     pub display: String,
+    /// The source file tracebacks name: its class file's.
+    pub source: std::sync::Arc<str>,
     pub module: u32,
     pub kind: FunctionKind,
     pub n_params: u8,
@@ -69,6 +71,22 @@ pub struct Import {
     pub spec: Box<str>,
     /// Filled on first execution of the `IMPORT`.
     pub resolved: Option<ObjRef>,
+    /// The directory a relative path is resolved against, when it is not
+    /// the module's own (an entry linked into a session module from
+    /// another directory).
+    pub dir: Option<std::path::PathBuf>,
+}
+
+/// Where a class file's tables start in the module it is linked into: all
+/// zero for a module of its own; the module's table lengths for a session
+/// entry ([`Vm::link_entry`](super::Vm::link_entry)). Translation adds
+/// them to the operands that index those tables.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reloc {
+    pub constants: u16,
+    pub functions: u32,
+    pub classes: u16,
+    pub imports: u16,
 }
 
 /// A linked module.
@@ -101,6 +119,7 @@ pub fn translate(
     symbols: &mut Symbols,
     module: u32,
     display: String,
+    reloc: Reloc,
 ) -> Proto {
     let code = &f.code;
     // Instruction index at each instruction start; u32::MAX elsewhere.
@@ -139,7 +158,7 @@ pub fn translate(
         let u = |v: u32| v as u16;
         out.push(match op {
             Op::Nop => Instr::Nop,
-            Op::Const => Instr::Const(u(a)),
+            Op::Const => Instr::Const(u(a) + reloc.constants),
             Op::Int => Instr::Int(i64::from(a as u16 as i16)),
             Op::Nil => Instr::Nil,
             Op::True => Instr::True,
@@ -158,7 +177,7 @@ pub fn translate(
             Op::NewCell => Instr::NewCell(u(a)),
             Op::LoadCell => Instr::LoadCell(u(a)),
             Op::StoreCell => Instr::StoreCell(u(a)),
-            Op::Import => Instr::Import(u(a)),
+            Op::Import => Instr::Import(u(a) + reloc.imports),
             Op::GetField => Instr::GetField(name(symbols, a), cache()),
             Op::SetField => Instr::SetField(name(symbols, a), cache()),
             Op::GetIndex => Instr::GetIndex,
@@ -201,8 +220,8 @@ pub fn translate(
             Op::SuperInvoke => Instr::SuperInvoke(name(symbols, a), b as u8),
             Op::Return => Instr::Return,
             Op::Throw => Instr::Throw,
-            Op::Closure => Instr::Closure(a),
-            Op::Class => Instr::Class(u(a), u(b)),
+            Op::Closure => Instr::Closure(a + reloc.functions),
+            Op::Class => Instr::Class(u(a) + reloc.classes, u(b)),
             Op::List => Instr::List(u(a)),
             Op::Map => Instr::Map(u(a)),
             Op::Str => Instr::Str(u(a)),
@@ -220,6 +239,7 @@ pub fn translate(
     Proto {
         name: cf.str_const(f.name).unwrap_or("?").into(),
         display,
+        source: cf.str_const(cf.source).unwrap_or("?").into(),
         module,
         kind: f.kind,
         n_params: f.n_params,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::cache::Site;
 use super::fiber::{Frame, OnReturn};
-use super::link::{exported_globals, translate, ClassDesc, Import, Module, ModuleState};
+use super::link::{exported_globals, translate, ClassDesc, Import, Module, ModuleState, Reloc};
 use super::{Exc, Vm};
 use crate::classfile::{ClassFile, Constant, FunctionKind, ImportKind};
 use crate::object::{ClosureObj, ModuleObj, Object};
@@ -34,6 +34,9 @@ pub enum Finish {
     Completed,
     /// It called `os.exit(code)`.
     Exit(u8),
+    /// The host triggered the VM's [`Interrupt`](super::Interrupt) handle;
+    /// the VM is ready to run more code.
+    Interrupted,
 }
 
 impl std::fmt::Display for Uncaught {
@@ -55,92 +58,11 @@ impl Vm {
     pub fn link(&mut self, cf: &ClassFile, dir: Option<PathBuf>, is_main: bool) -> usize {
         let index = self.modules.len();
         let name: Box<str> = cf.str_const(cf.name).unwrap_or("?").into();
-        let constants = cf
-            .constants
-            .iter()
-            .map(|c| match c {
-                Constant::Int(i) => Value::Int(*i),
-                Constant::Float(f) => Value::Float(*f),
-                Constant::Str(s) => self.str_value(s.as_str()),
-            })
-            .collect();
-        let mut method_names: HashMap<u16, String> = HashMap::new();
-        for c in &cf.classes {
-            let class = cf.str_const(c.name).unwrap_or("?");
-            for m in &c.methods {
-                let sel = cf.str_const(m.name).unwrap_or("?");
-                method_names.insert(m.func, format!("{class}.{sel}"));
-            }
-            if let Some(f) = c.field_init {
-                method_names.insert(f, format!("{class}.<fields>"));
-            }
-        }
-        let mut protos = Vec::with_capacity(cf.functions.len());
-        for (i, f) in cf.functions.iter().enumerate() {
-            let display = if i == cf.main as usize {
-                if is_main {
-                    "main".to_string()
-                } else {
-                    format!("<module {name}>")
-                }
-            } else if let Some(d) = method_names.get(&(i as u16)) {
-                d.clone()
-            } else {
-                cf.str_const(f.name).unwrap_or("?").to_string()
-            };
-            let proto = translate(f, cf, &mut self.symbols, index as u32, display);
-            let caches = vec![Site::default(); proto.n_caches as usize];
-            let mut code = proto.code.clone();
-            super::fuse::fuse(&mut code);
-            self.code.push(Arc::from(code));
-            self.caches.push(caches);
-            protos.push(self.protos.len() as u32);
-            self.protos.push(proto);
-        }
-        let classes = cf
-            .classes
-            .iter()
-            .map(|c| ClassDesc {
-                name: cf.str_const(c.name).unwrap_or("?").into(),
-                superclass: c.superclass,
-                fields: c
-                    .fields
-                    .iter()
-                    .map(|k| self.symbols.intern(cf.str_const(*k).unwrap_or("?")))
-                    .collect(),
-                static_fields: c
-                    .static_fields
-                    .iter()
-                    .map(|k| self.symbols.intern(cf.str_const(*k).unwrap_or("?")))
-                    .collect(),
-                methods: c
-                    .methods
-                    .iter()
-                    .map(|m| {
-                        (
-                            self.symbols.intern(cf.str_const(m.name).unwrap_or("?")),
-                            u32::from(m.func),
-                            m.is_static,
-                        )
-                    })
-                    .collect(),
-                field_init: c.field_init.map(u32::from),
-            })
-            .collect();
-        let global_names = cf
-            .globals
-            .iter()
-            .map(|g| self.symbols.intern(cf.str_const(*g).unwrap_or("?")))
-            .collect();
-        let imports = cf
-            .imports
-            .iter()
-            .map(|i| Import {
-                kind: i.kind,
-                spec: cf.str_const(i.spec).unwrap_or("?").into(),
-                resolved: None,
-            })
-            .collect();
+        let constants = self.link_constants(cf);
+        let protos = self.link_functions(cf, index, is_main, Reloc::default());
+        let classes = self.class_descs(cf, 0);
+        let global_names = self.global_names(cf);
+        let imports = link_imports(cf, None);
         let main_proto = protos[usize::from(cf.main)] as usize;
         let exported = exported_globals(&self.protos[main_proto].code, cf.globals.len());
         let object = self.heap.alloc(Object::Module(Box::new(ModuleObj {
@@ -167,6 +89,153 @@ impl Vm {
         index
     }
 
+    /// Links a verified class file into module `m` as one more entry of an
+    /// interactive session, and makes it the module's top-level code, which
+    /// [`Vm::run_module`] then runs.
+    ///
+    /// The file's constants, functions, classes and imports are appended to
+    /// the module's, its code relocated to find them there. Its globals
+    /// table must extend the module's: the same names in the same slots,
+    /// then any new ones. So every entry shares one table, and functions of
+    /// earlier entries see later assignments. Relative imports are resolved
+    /// against `dir`.
+    ///
+    /// # Errors
+    /// When the globals tables disagree, or the module would outgrow a
+    /// limit of the instruction encoding (65,536 constants, classes or
+    /// imports). The module is unchanged then.
+    pub fn link_entry(
+        &mut self,
+        cf: &ClassFile,
+        m: usize,
+        dir: Option<PathBuf>,
+    ) -> Result<(), String> {
+        let reloc = self.entry_reloc(cf, m)?;
+        let global_names = self.global_names(cf);
+        if !global_names.starts_with(&self.modules[m].global_names) {
+            return Err("the entry's globals do not extend the session's".to_string());
+        }
+        let constants = self.link_constants(cf);
+        let protos = self.link_functions(cf, m, true, reloc);
+        let classes = self.class_descs(cf, reloc.functions);
+        let imports = link_imports(cf, dir);
+        let main_proto = protos[usize::from(cf.main)] as usize;
+        let exported = exported_globals(&self.protos[main_proto].code, cf.globals.len());
+        let module = &mut self.modules[m];
+        module.constants.extend(constants);
+        module.main = reloc.functions + u32::from(cf.main);
+        module.protos.extend(protos);
+        module.classes.extend(classes);
+        module.imports.extend(imports);
+        module.globals.resize(global_names.len(), Value::Nil);
+        module.global_names = global_names;
+        module.exported = exported;
+        module.state = ModuleState::NotRun;
+        Ok(())
+    }
+
+    /// Where `cf`'s tables will start in module `m`, if they fit.
+    fn entry_reloc(&self, cf: &ClassFile, m: usize) -> Result<Reloc, String> {
+        let module = &self.modules[m];
+        let fit = |have: usize, add: usize, what: &str| {
+            u16::try_from(have)
+                .ok()
+                .filter(|_| have + add <= usize::from(u16::MAX) + 1)
+                .ok_or_else(|| format!("the session has too many {what}; start afresh"))
+        };
+        Ok(Reloc {
+            constants: fit(module.constants.len(), cf.constants.len(), "constants")?,
+            functions: module.protos.len() as u32,
+            classes: fit(module.classes.len(), cf.classes.len(), "classes")?,
+            imports: fit(module.imports.len(), cf.imports.len(), "imports")?,
+        })
+    }
+
+    fn link_constants(&mut self, cf: &ClassFile) -> Vec<Value> {
+        cf.constants
+            .iter()
+            .map(|c| match c {
+                Constant::Int(i) => Value::Int(*i),
+                Constant::Float(f) => Value::Float(*f),
+                Constant::Str(s) => self.str_value(s.as_str()),
+            })
+            .collect()
+    }
+
+    /// Translates every function of `cf` for module `index`; gives their
+    /// prototype indexes.
+    fn link_functions(
+        &mut self,
+        cf: &ClassFile,
+        index: usize,
+        is_main: bool,
+        reloc: Reloc,
+    ) -> Vec<u32> {
+        let name = cf.str_const(cf.name).unwrap_or("?");
+        let mut method_names: HashMap<u16, String> = HashMap::new();
+        for c in &cf.classes {
+            let class = cf.str_const(c.name).unwrap_or("?");
+            for m in &c.methods {
+                let sel = cf.str_const(m.name).unwrap_or("?");
+                method_names.insert(m.func, format!("{class}.{sel}"));
+            }
+            if let Some(f) = c.field_init {
+                method_names.insert(f, format!("{class}.<fields>"));
+            }
+        }
+        let mut protos = Vec::with_capacity(cf.functions.len());
+        for (i, f) in cf.functions.iter().enumerate() {
+            let display = if i == cf.main as usize {
+                if is_main {
+                    "main".to_string()
+                } else {
+                    format!("<module {name}>")
+                }
+            } else if let Some(d) = method_names.get(&(i as u16)) {
+                d.clone()
+            } else {
+                cf.str_const(f.name).unwrap_or("?").to_string()
+            };
+            let proto = translate(f, cf, &mut self.symbols, index as u32, display, reloc);
+            let caches = vec![Site::default(); proto.n_caches as usize];
+            let mut code = proto.code.clone();
+            super::fuse::fuse(&mut code);
+            self.code.push(Arc::from(code));
+            self.caches.push(caches);
+            protos.push(self.protos.len() as u32);
+            self.protos.push(proto);
+        }
+        protos
+    }
+
+    /// `cf`'s classes, their methods' function indexes moved up by
+    /// `functions`.
+    fn class_descs(&mut self, cf: &ClassFile, functions: u32) -> Vec<ClassDesc> {
+        let mut sym = |k: u16| self.symbols.intern(cf.str_const(k).unwrap_or("?"));
+        cf.classes
+            .iter()
+            .map(|c| ClassDesc {
+                name: cf.str_const(c.name).unwrap_or("?").into(),
+                superclass: c.superclass,
+                fields: c.fields.iter().map(|k| sym(*k)).collect(),
+                static_fields: c.static_fields.iter().map(|k| sym(*k)).collect(),
+                methods: c
+                    .methods
+                    .iter()
+                    .map(|m| (sym(m.name), functions + u32::from(m.func), m.is_static))
+                    .collect(),
+                field_init: c.field_init.map(|f| functions + u32::from(f)),
+            })
+            .collect()
+    }
+
+    fn global_names(&mut self, cf: &ClassFile) -> Vec<crate::symbol::Sym> {
+        cf.globals
+            .iter()
+            .map(|g| self.symbols.intern(cf.str_const(*g).unwrap_or("?")))
+            .collect()
+    }
+
     /// A closure over a module's top-level code.
     fn module_closure(&mut self, m: usize) -> Value {
         let proto = self.modules[m].protos[self.modules[m].main as usize];
@@ -184,6 +253,17 @@ impl Vm {
     /// # Errors
     /// The error that escaped the program, with its traceback.
     pub fn run_module(&mut self, m: usize) -> Result<Finish, Uncaught> {
+        self.run_module_value(m).map(|(finish, _)| finish)
+    }
+
+    /// [`Vm::run_module`], also giving the value the top-level code
+    /// returned when it completed: nil, unless it was compiled as a session
+    /// entry that ends in an expression. The value is not rooted: use it
+    /// before anything else runs.
+    ///
+    /// # Errors
+    /// The error that escaped the program, with its traceback.
+    pub fn run_module_value(&mut self, m: usize) -> Result<(Finish, Value), Uncaught> {
         self.modules[m].state = ModuleState::Running;
         let closure = self.module_closure(m);
         let Value::Obj(c) = closure else {
@@ -216,14 +296,19 @@ impl Vm {
         self.modules[m].state = ModuleState::Done;
         self.flush_stdout();
         match result {
-            Ok(_) => {
+            Ok(v) => {
                 self.stack.truncate(base);
-                Ok(Finish::Completed)
+                Ok((Finish::Completed, v))
             }
             Err(Exc::Exit(code)) => {
                 self.frames.truncate(depth);
                 self.stack.truncate(base);
-                Ok(Finish::Exit(code))
+                Ok((Finish::Exit(code), Value::Nil))
+            }
+            Err(Exc::Interrupt) => {
+                self.frames.truncate(depth);
+                self.stack.truncate(base);
+                Ok((Finish::Interrupted, Value::Nil))
             }
             Err(Exc::Error(e)) => {
                 let u = self.uncaught(e);
@@ -243,7 +328,8 @@ impl Vm {
         }
     }
 
-    fn uncaught(&mut self, e: Value) -> Uncaught {
+    /// An error value described for the host: class, message, traceback.
+    pub fn uncaught(&mut self, e: Value) -> Uncaught {
         let (class, message, traceback) = self.error_parts(e);
         Uncaught {
             class,
@@ -268,7 +354,11 @@ impl Vm {
                     return Err(self.error_of("ImportError", msg));
                 }
             },
-            ImportKind::Path => self.load_path(m, &spec)?,
+            ImportKind::Path => {
+                let dir = self.modules[m].imports[i].dir.clone();
+                let dir = dir.or_else(|| self.modules[m].dir.clone());
+                self.load_path(dir.unwrap_or_default(), &spec)?
+            }
         };
         self.modules[m].imports[i].resolved = Some(module);
         self.imported(module).map(Some)
@@ -316,8 +406,7 @@ impl Vm {
         }
     }
 
-    fn load_path(&mut self, m: usize, spec: &str) -> Result<crate::value::ObjRef, Exc> {
-        let dir = self.modules[m].dir.clone().unwrap_or_default();
+    fn load_path(&mut self, dir: PathBuf, spec: &str) -> Result<crate::value::ObjRef, Exc> {
         let path = dir.join(spec);
         // Module files are the loader's business, not the program's: the
         // host resolves the path without a capability check.
@@ -355,4 +444,16 @@ impl Vm {
             FunctionKind::Function | FunctionKind::Module
         )
     }
+}
+
+fn link_imports(cf: &ClassFile, dir: Option<PathBuf>) -> Vec<Import> {
+    cf.imports
+        .iter()
+        .map(|i| Import {
+            kind: i.kind,
+            spec: cf.str_const(i.spec).unwrap_or("?").into(),
+            resolved: None,
+            dir: dir.clone(),
+        })
+        .collect()
 }

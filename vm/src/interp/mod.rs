@@ -14,6 +14,7 @@ pub mod error;
 pub mod fiber;
 pub mod fuse;
 pub mod instr;
+pub mod interrupt;
 pub mod iter;
 pub mod link;
 pub mod load;
@@ -31,6 +32,7 @@ use crate::symbol::{Sym, Symbols};
 use crate::value::{ObjRef, Value};
 
 use fiber::Frame;
+pub use interrupt::Interrupt;
 use link::{Module, Proto};
 
 /// Native functions: `(vm, receiver, arguments)`. The receiver is the bound
@@ -51,6 +53,9 @@ pub enum Exc {
     /// `os.exit(code)`: ends the program at once. Unwinding does not stop
     /// for it, so no `catch` or `finally` runs.
     Exit(u8),
+    /// The host triggered the VM's [`Interrupt`] handle: the program stops
+    /// at once. Like `Exit`, no `catch` or `finally` intercepts it.
+    Interrupt,
 }
 
 /// Limits a host or the command line sets.
@@ -129,6 +134,8 @@ pub struct Vm {
     /// `Object`'s own `==` (identity), which `==` on instances that keep
     /// it decides without a call.
     pub identity_eq: Value,
+    /// Shared with every [`Interrupt`] handle given out.
+    interrupt: Interrupt,
 }
 
 impl Vm {
@@ -173,6 +180,7 @@ impl Vm {
             sym_class: Sym(0),
             sym_eq: Sym(0),
             identity_eq: Value::Nil,
+            interrupt: Interrupt::default(),
         };
         vm.sym_init = vm.symbols.intern("init");
         vm.sym_class = vm.symbols.intern("class");

@@ -19,7 +19,7 @@ impl Vm {
         loop {
             match self.run_frames(stop) {
                 Ok(v) => return Ok(v),
-                Err(e @ (Exc::Yield(_) | Exc::Exit(_))) => return Err(e),
+                Err(e @ (Exc::Yield(_) | Exc::Exit(_) | Exc::Interrupt)) => return Err(e),
                 Err(Exc::Error(e)) => {
                     // Unwinds to a handler (and continues) or out of `stop`.
                     self.unwind(e, stop)?;
@@ -567,8 +567,8 @@ impl Vm {
                 }
                 Instr::Jump(t) => {
                     // A backward jump is a safepoint: the slow path
-                    // collects there when one is due.
-                    if (t as usize) >= ip || !self.heap.should_collect() {
+                    // collects or stops there when one is due.
+                    if (t as usize) >= ip || !self.safepoint_due() {
                         ip = t as usize;
                         continue;
                     }
@@ -777,7 +777,7 @@ impl Vm {
                     if done.on_return == OnReturn::Keep
                         && !done.boundary
                         && self.frames.len() > stop.max(1)
-                        && !self.heap.should_collect()
+                        && !self.safepoint_due()
                     {
                         let result = fpeek!(1);
                         self.frames.pop();
@@ -1029,9 +1029,9 @@ impl Vm {
                             // A safepoint: objects may move, so the frame's
                             // closure is read again.
                             save!();
-                            let collected = self.maybe_collect();
+                            let polled = self.safepoint();
                             frame = self.frames[self.frames.len() - 1];
-                            if let Err(e) = collected {
+                            if let Err(e) = polled {
                                 throw!(e);
                             }
                         }
@@ -1158,9 +1158,9 @@ impl Vm {
                             return Ok(result.unwrap_or(Value::Nil));
                         }
                         // A safepoint, before the caller's frame is read.
-                        let collected = self.maybe_collect();
+                        let polled = self.safepoint();
                         reload!();
-                        if let Err(e) = collected {
+                        if let Err(e) = polled {
                             throw!(e);
                         }
                     }
