@@ -9,6 +9,19 @@ use crate::ast::*;
 
 impl<'a> Emitter<'a> {
     pub(super) fn class_decl(&mut self, decl: &'a ClassDecl) {
+        let captured_local = match decl.binder.storage {
+            Storage::Local(slot) if decl.binder.captured => Some(slot),
+            _ => None,
+        };
+        if let Some(slot) = captured_local {
+            // The cell exists before the methods' closures, so they can
+            // capture the class's own name (§10.2: a local class is visible
+            // in its own body).
+            self.op(Op::Nil, &[]);
+            self.op(Op::NewCell, &[slot]);
+            self.cur().cells[slot as usize] = true;
+            self.name_local(&decl.binder);
+        }
         let name = self.str_const(&decl.binder.ident.name, decl.binder.ident.span);
         let superclass = self.superclass(decl.superclass.as_ref());
         if superclass == Superclass::Dynamic {
@@ -58,6 +71,11 @@ impl<'a> Emitter<'a> {
         }
         self.classes.push(class);
         self.op(Op::Class, &[index, pops]);
+        if let Some(slot) = captured_local {
+            // Stored before the static initializers, which may name it too.
+            self.op(Op::Dup, &[]);
+            self.op(Op::StoreCell, &[slot]);
+        }
         for f in decl.fields.iter().filter(|f| f.is_static) {
             if let Some(init) = &f.init {
                 let n = self.str_const(&f.ident.name, f.ident.span);
@@ -66,7 +84,10 @@ impl<'a> Emitter<'a> {
                 self.op(Op::SetField, &[u32::from(n)]);
             }
         }
-        self.define(&decl.binder);
+        match captured_local {
+            Some(_) => self.op(Op::Pop, &[]),
+            None => self.define(&decl.binder),
+        }
     }
 
     /// Built-in superclasses are named statically; user classes are pushed
