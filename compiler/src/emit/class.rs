@@ -9,19 +9,9 @@ use crate::ast::*;
 
 impl<'a> Emitter<'a> {
     pub(super) fn class_decl(&mut self, decl: &'a ClassDecl) {
-        let captured_local = match decl.binder.storage {
-            Storage::Local(slot) if decl.binder.captured => Some(slot),
-            _ => None,
-        };
-        if let Some(slot) = captured_local {
-            // The cell exists before the methods' closures, so they can
-            // capture the class's own name (§10.2: a local class is visible
-            // in its own body).
-            self.op(Op::Nil, &[]);
-            self.op(Op::NewCell, &[slot]);
-            self.cur().cells[slot as usize] = true;
-            self.name_local(&decl.binder);
-        }
+        // The methods can capture the class's own name (§10.2: a local
+        // class is visible in its own body).
+        let captured_local = self.cell_first(&decl.binder);
         let name = self.str_const(&decl.binder.ident.name, decl.binder.ident.span);
         let superclass = self.superclass(decl.superclass.as_ref());
         if superclass == Superclass::Dynamic {

@@ -399,6 +399,24 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// For a captured local declared by a `fn` or `class` statement: makes
+    /// its cell (holding nil) before the value exists, so code inside the
+    /// value can capture it. Returns the slot; the caller stores the value
+    /// with `STORE_CELL`. `None` for other binders (use [`Self::define`]).
+    fn cell_first(&mut self, binder: &Binder) -> Option<u32> {
+        let Storage::Local(slot) = binder.storage else {
+            return None;
+        };
+        if !binder.captured {
+            return None;
+        }
+        self.op(Op::Nil, &[]);
+        self.op(Op::NewCell, &[slot]);
+        self.cur().cells[slot as usize] = true;
+        self.name_local(binder);
+        Some(slot)
+    }
+
     /// Stores the value on top of the stack into a freshly declared binder.
     fn define(&mut self, binder: &Binder) {
         match binder.storage {

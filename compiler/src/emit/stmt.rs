@@ -61,18 +61,8 @@ impl<'a> Emitter<'a> {
     }
 
     fn fn_decl(&mut self, decl: &'a FnDecl) {
-        let captured_local = match decl.binder.storage {
-            Storage::Local(slot) if decl.binder.captured => Some(slot),
-            _ => None,
-        };
-        if let Some(slot) = captured_local {
-            // The cell exists before the closure, so the function can capture
-            // itself (recursion through a local name).
-            self.op(Op::Nil, &[]);
-            self.op(Op::NewCell, &[slot]);
-            self.cur().cells[slot as usize] = true;
-            self.name_local(&decl.binder);
-        }
+        // The function can capture itself (recursion through a local name).
+        let captured_local = self.cell_first(&decl.binder);
         let f = self.function(&decl.func, FunctionKind::Function);
         self.op(Op::Closure, &[u32::from(f)]);
         match captured_local {

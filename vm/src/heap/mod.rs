@@ -290,11 +290,9 @@ impl Heap {
     }
 
     fn check_limit(&mut self) {
-        if let Some(max) = self.config.max_heap {
-            if self.old_bytes + self.young_bytes > max {
-                self.due = true;
-                self.major_due = true;
-            }
+        if self.would_exceed(0) {
+            self.due = true;
+            self.major_due = true;
         }
     }
 
@@ -310,12 +308,12 @@ impl Heap {
         }
     }
 
-    /// Whether allocating `bytes` more would certainly pass the heap limit
-    /// (checked by natives before building very large values).
+    /// Whether allocating `bytes` more would pass the heap limit (natives
+    /// check before building very large values; 0: whether it is passed).
     pub fn would_exceed(&self, bytes: usize) -> bool {
         self.config
             .max_heap
-            .is_some_and(|max| self.old_bytes + self.young_bytes + bytes > max)
+            .is_some_and(|max| self.heap_bytes().saturating_add(bytes) > max)
     }
 
     /// Whether `r` names a young object.
@@ -428,9 +426,8 @@ impl Heap {
         self.minor(roots);
         let minor_done = start.elapsed();
         self.stats.note_minor_pause(minor_done);
-        let over = |h: &Heap| h.config.max_heap.is_some_and(|max| h.heap_bytes() > max);
         // Only a major collection can tell whether the heap is really full.
-        major |= over(self);
+        major |= self.would_exceed(0);
         if major {
             self.minors_at_major = self.stats.minor_collections;
             self.major(roots);
@@ -440,7 +437,7 @@ impl Heap {
             self.verify(major);
         }
         self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(self.heap_bytes());
-        if over(self) {
+        if self.would_exceed(0) {
             Outcome::OverLimit
         } else {
             Outcome::Ok
@@ -452,8 +449,8 @@ impl Heap {
         self.old_bytes + self.young_bytes
     }
 
-    /// Number of objects alive (after the last collection, plus those
-    /// allocated since).
+    /// Occupied slots: the objects alive at the last collection and those
+    /// allocated since (old garbage counts until a major collection).
     pub fn object_count(&self) -> usize {
         self.slots.iter().filter(|s| s.is_some()).count()
     }

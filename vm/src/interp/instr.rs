@@ -272,20 +272,18 @@ impl Cmp {
 
     #[inline(always)]
     pub fn ints(self, a: i64, b: i64) -> bool {
-        match self {
-            Cmp::Lt => a < b,
-            Cmp::Le => a <= b,
-            Cmp::Gt => a > b,
-            Cmp::Ge => a >= b,
-            Cmp::Eq => a == b,
-            Cmp::Ne => a != b,
-        }
+        self.apply(a, b)
     }
 
     /// IEEE comparison, which is the language's for two Floats (NaN is
     /// unequal to everything and unordered).
     #[inline(always)]
     pub fn floats(self, a: f64, b: f64) -> bool {
+        self.apply(a, b)
+    }
+
+    #[inline(always)]
+    fn apply<T: PartialOrd>(self, a: T, b: T) -> bool {
         match self {
             Cmp::Lt => a < b,
             Cmp::Le => a <= b,

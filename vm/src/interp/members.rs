@@ -26,25 +26,7 @@ impl Vm {
         if let Value::Obj(r) = obj {
             if let Object::Instance(inst) = self.heap.get(r) {
                 let class = inst.class;
-                let slot = match self.cached(proto, cache, class, name, Kind::GetField) {
-                    Some(e) => Some(e.slot as u16),
-                    None => {
-                        let slot = match self.heap.get(class) {
-                            Object::Class(c) => c.field_index.get(&name).copied(),
-                            _ => None,
-                        };
-                        if let Some(slot) = slot {
-                            self.remember(
-                                proto,
-                                cache,
-                                name,
-                                Kind::GetField,
-                                Entry::field(class, slot),
-                            );
-                        }
-                        slot
-                    }
-                };
+                let slot = self.field_slot(proto, cache, class, name, Kind::GetField);
                 if let Some(slot) = slot {
                     if let Object::Instance(inst) = self.heap.get(r) {
                         return Ok(inst.fields[slot as usize]);
@@ -253,26 +235,7 @@ impl Vm {
         proto: u32,
         cache: u32,
     ) -> Result<(), Exc> {
-        let slot = match self.cached(proto, cache, class, name, Kind::SetField) {
-            Some(e) => Some(e.slot as u16),
-            None => {
-                let slot = match self.heap.get(class) {
-                    Object::Class(c) => c.field_index.get(&name).copied(),
-                    _ => None,
-                };
-                if let Some(slot) = slot {
-                    self.remember(
-                        proto,
-                        cache,
-                        name,
-                        Kind::SetField,
-                        Entry::field(class, slot),
-                    );
-                }
-                slot
-            }
-        };
-        let Some(slot) = slot else {
+        let Some(slot) = self.field_slot(proto, cache, class, name, Kind::SetField) else {
             let msg = format!(
                 "{} has no field '{}'",
                 self.class_name(class),
@@ -284,6 +247,27 @@ impl Vm {
             inst.fields[slot as usize] = v;
         }
         Ok(())
+    }
+
+    /// The slot of field `name` in instances of `class`, through the site's
+    /// inline cache (filled on a miss).
+    fn field_slot(
+        &mut self,
+        proto: u32,
+        cache: u32,
+        class: ObjRef,
+        name: Sym,
+        kind: Kind,
+    ) -> Option<u16> {
+        if let Some(e) = self.cached(proto, cache, class, name, kind) {
+            return Some(e.slot as u16);
+        }
+        let slot = match self.heap.get(class) {
+            Object::Class(c) => c.field_index.get(&name).copied(),
+            _ => None,
+        }?;
+        self.remember(proto, cache, name, kind, Entry::field(class, slot));
+        Some(slot)
     }
 
     /// A sequence index after negative adjustment, or an IndexError.

@@ -254,32 +254,28 @@ impl Vm {
     pub fn collect(&mut self) -> Result<(), Exc> {
         let outcome = self.collect_quietly();
         if outcome == crate::heap::Outcome::OverLimit {
-            let limit = self.heap.config.max_heap.unwrap_or(0);
-            return Err(self.error_of(
-                "MemoryError",
-                format!(
-                    "heap limit of {} exceeded",
-                    crate::heap::format_bytes(limit)
-                ),
-            ));
+            return Err(self.memory_error());
         }
         Ok(())
+    }
+
+    /// The `MemoryError` for a heap over its limit.
+    fn memory_error(&mut self) -> Exc {
+        let limit = self.heap.config.max_heap.unwrap_or(0);
+        let message = format!(
+            "heap limit of {} exceeded",
+            crate::heap::format_bytes(limit)
+        );
+        self.error_of("MemoryError", message)
     }
 
     /// Checks, before native code builds a value of about `bytes`, that it
     /// fits under the heap limit: `MemoryError` if it cannot.
     pub fn reserve(&mut self, bytes: usize) -> Result<(), Exc> {
-        if !self.heap.would_exceed(bytes) {
-            return Ok(());
+        if self.heap.would_exceed(bytes) {
+            return Err(self.memory_error());
         }
-        let limit = self.heap.config.max_heap.unwrap_or(0);
-        Err(self.error_of(
-            "MemoryError",
-            format!(
-                "heap limit of {} exceeded",
-                crate::heap::format_bytes(limit)
-            ),
-        ))
+        Ok(())
     }
 
     /// Collects, reporting (not raising) an exceeded limit.
