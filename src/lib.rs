@@ -1,16 +1,25 @@
 //! Cairn: a program virtual machine and toolchain.
 //!
-//! This facade crate re-exports the compiler ([`compiler`]), the virtual
-//! machine ([`vm`]) and the standard library ([`stdlib`]), so a Rust host
-//! needs one dependency. A VM gets the standard modules with
-//! [`stdlib::install`]; what they may reach is set per VM with
-//! [`vm::host::Capabilities`].
+//! This facade crate is what a Rust host depends on. At its top level is
+//! the embedding API ([`Runtime`], [`Config`], conversions, handles, host
+//! functions; see `spec/embedding.md`), with source loading added by
+//! [`RuntimeExt`] and [`compile`]. It also re-exports the compiler
+//! ([`compiler`]), the virtual machine ([`vm`]) and the standard library
+//! ([`stdlib`]).
 //!
 //! ```
-//! let checked = cairn::compiler::check_source("hello.cairn", "print(\"hello\")\n");
-//! assert!(!checked.has_errors());
+//! use cairn::{Config, Runtime, RuntimeExt};
+//! let mut rt = Runtime::new(Config::default());
+//! let m = rt.load_source("hello", "fn greet(name) { return \"hello, \" + name }\n").unwrap();
+//! let s: String = rt.call(m, "greet", ("Rust",)).unwrap();
+//! assert_eq!(s, "hello, Rust");
 //! ```
 #![forbid(unsafe_code)]
+
+mod embed;
+
+pub use cairn_vm::embed::*;
+pub use embed::{compile, RuntimeExt};
 
 pub use cairn_compiler as compiler;
 pub use cairn_stdlib as stdlib;

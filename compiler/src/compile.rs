@@ -6,7 +6,7 @@ use cairn_vm::classfile::ClassFile;
 
 use crate::diag::Diagnostic;
 use crate::emit::emit;
-use crate::frontend::{check_source, Checked};
+use crate::frontend::Checked;
 
 /// One module compiled to a class file.
 pub struct CompiledModule {
@@ -63,7 +63,20 @@ pub fn compile_checked(checked: &Checked) -> Result<Vec<CompiledModule>, Vec<Dia
 /// assert!(cairn_vm::verify::verify(&cf).is_ok());
 /// ```
 pub fn compile_source(name: &str, text: &str) -> Result<ClassFile, Box<Checked>> {
-    let mut checked = check_source(name, text);
+    compile_source_with_modules(name, text, &[])
+}
+
+/// [`compile_source`], also accepting `import NAME` of the native modules a
+/// host provides (`host_modules`).
+///
+/// # Errors
+/// The [`Checked`] result, whose diagnostics say what is wrong.
+pub fn compile_source_with_modules(
+    name: &str,
+    text: &str,
+    host_modules: &[String],
+) -> Result<ClassFile, Box<Checked>> {
+    let mut checked = crate::frontend::check_source_with_modules(name, text, host_modules);
     if checked.has_errors() {
         return Err(Box::new(checked));
     }

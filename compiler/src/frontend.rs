@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::ast::{ImportSource, Module, StmtKind};
 use crate::diag::{Diagnostic, FileId, SourceMap};
 use crate::parse::parse;
-use crate::resolve::resolve;
+use crate::resolve::resolve_with_modules;
 
 /// One checked module.
 pub struct CheckedModule {
@@ -89,9 +89,22 @@ impl std::error::Error for LoadError {}
 /// assert!(!checked.has_errors());
 /// ```
 pub fn check_source(name: &str, text: &str) -> Checked {
+    check_source_with_modules(name, text, &[])
+}
+
+/// [`check_source`], also accepting `import NAME` of the native modules a
+/// host provides (`host_modules`, beyond the standard ones).
+///
+/// ```
+/// let modules = ["rules".to_string()];
+/// let checked = cairn_compiler::check_source_with_modules("t.cairn", "import rules\n", &modules);
+/// assert!(!checked.has_errors());
+/// assert!(cairn_compiler::check_source("t.cairn", "import rules\n").has_errors());
+/// ```
+pub fn check_source_with_modules(name: &str, text: &str, host_modules: &[String]) -> Checked {
     let mut sources = SourceMap::new();
     let file = sources.add(name, text);
-    let (module, diagnostics) = front_end(text, file);
+    let (module, diagnostics) = front_end(text, file, host_modules);
     Checked {
         sources,
         modules: vec![CheckedModule {
@@ -103,10 +116,10 @@ pub fn check_source(name: &str, text: &str) -> Checked {
     }
 }
 
-fn front_end(text: &str, file: FileId) -> (Module, Vec<Diagnostic>) {
+fn front_end(text: &str, file: FileId, host_modules: &[String]) -> (Module, Vec<Diagnostic>) {
     let mut parsed = parse(text, file);
     let mut diagnostics = parsed.diagnostics;
-    diagnostics.extend(resolve(&mut parsed.module, file));
+    diagnostics.extend(resolve_with_modules(&mut parsed.module, file, host_modules));
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     (parsed.module, diagnostics)
 }
@@ -172,7 +185,7 @@ pub fn check_file(path: &Path) -> Result<Checked, LoadError> {
     seen.insert(canonical(path), ());
     while let Some((path, text)) = queue.pop() {
         let file = sources.add(path.display().to_string(), text);
-        let (module, diags) = front_end(sources.text(file), file);
+        let (module, diags) = front_end(sources.text(file), file, &[]);
         diagnostics.extend(diags);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut found = Vec::new();

@@ -30,5 +30,5 @@ lalrpop_util::lalrpop_mod!(
     grammar
 );
 
-pub use compile::{compile_checked, compile_source, CompiledModule};
-pub use frontend::{check_file, check_source, Checked, LoadError};
+pub use compile::{compile_checked, compile_source, compile_source_with_modules, CompiledModule};
+pub use frontend::{check_file, check_source, check_source_with_modules, Checked, LoadError};

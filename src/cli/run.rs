@@ -138,7 +138,7 @@ fn execute(
     match result {
         Ok(Finish::Completed) => status::OK,
         Ok(Finish::Exit(code)) => code,
-        Ok(Finish::Interrupted) => {
+        Ok(Finish::Interrupted | Finish::OutOfFuel) => {
             eprintln!("error: interrupted");
             status::INTERRUPTED
         }

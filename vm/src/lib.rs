@@ -13,6 +13,7 @@
 
 pub mod asm;
 pub mod classfile;
+pub mod embed;
 pub mod heap;
 pub mod host;
 pub mod interp;

@@ -65,7 +65,25 @@ pub struct PriorGlobal {
 /// assert_eq!(diags[0].message, "undefined name `b`");
 /// ```
 pub fn resolve(module: &mut Module, file: FileId) -> Vec<Diagnostic> {
+    resolve_with_modules(module, file, &[])
+}
+
+/// [`resolve`], also accepting `import NAME` of the native modules a host
+/// (an embedder) provides, `host_modules`.
+///
+/// ```
+/// use cairn_compiler::{parse::parse, resolve::resolve_with_modules};
+/// let mut parsed = parse("import rules\nrules.check(1)\n", 0);
+/// let diags = resolve_with_modules(&mut parsed.module, 0, &["rules".to_string()]);
+/// assert!(diags.is_empty());
+/// ```
+pub fn resolve_with_modules(
+    module: &mut Module,
+    file: FileId,
+    host_modules: &[String],
+) -> Vec<Diagnostic> {
     let mut r = Resolver::new(file);
+    r.host_modules = host_modules.to_vec();
     r.module(module);
     r.diags
 }
@@ -102,6 +120,8 @@ pub fn resolve_entry(module: &mut Module, file: FileId, prior: &[PriorGlobal]) -
 
 pub(crate) struct Resolver {
     file: FileId,
+    /// Native modules the host provides beyond the standard ones.
+    host_modules: Vec<String>,
     diags: Vec<Diagnostic>,
     globals: Vec<Global>,
     global_index: HashMap<String, u32>,
@@ -122,6 +142,7 @@ impl Resolver {
     fn new(file: FileId) -> Resolver {
         Resolver {
             file,
+            host_modules: Vec::new(),
             diags: Vec::new(),
             globals: Vec::new(),
             global_index: HashMap::new(),

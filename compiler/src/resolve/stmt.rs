@@ -154,7 +154,7 @@ impl Resolver {
             );
         }
         if let ImportSource::Std(name) = &import.source {
-            if !STD_MODULES.contains(&name.as_str()) {
+            if !STD_MODULES.contains(&name.as_str()) && !self.host_modules.contains(name) {
                 let mut diag = Diagnostic::error(
                     self.file,
                     format!("no standard module named `{name}`"),

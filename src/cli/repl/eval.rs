@@ -252,7 +252,7 @@ impl Evaluator {
             Ok((Finish::Completed, v)) if entry.is_expression => Some(Produced::Value(v)),
             Ok((Finish::Completed, _)) => Some(Produced::Nothing),
             Ok((Finish::Exit(code), _)) => Some(Produced::Exit(code)),
-            Ok((Finish::Interrupted, _)) => {
+            Ok((Finish::Interrupted | Finish::OutOfFuel, _)) => {
                 report_interrupted();
                 None
             }
@@ -292,7 +292,7 @@ impl Evaluator {
                 let _ = std::io::stderr().write_all(format!("{u}\n").as_bytes());
             }
             Err(Exc::Exit(code)) => return Outcome::Exit(code),
-            Err(Exc::Interrupt) => report_interrupted(),
+            Err(Exc::Interrupt | Exc::OutOfFuel) => report_interrupted(),
             Err(Exc::Yield(_)) => {
                 eprintln!("error: ValueError: Fiber.yield called outside a fiber")
             }

@@ -91,6 +91,7 @@ impl Vm {
             }
             Object::Native(n) => {
                 let (func, receiver) = (n.func, n.receiver);
+                self.native_data = n.data;
                 self.call_native(func, receiver, at)?;
                 Ok(false)
             }
@@ -154,6 +155,7 @@ impl Vm {
             }
             Object::Native(n) => {
                 let func = n.func;
+                self.native_data = n.data;
                 let receiver = self.stack[at];
                 self.call_native(func, receiver, at)?;
                 Ok(false)

@@ -37,6 +37,8 @@ pub enum Finish {
     /// The host triggered the VM's [`Interrupt`](super::Interrupt) handle;
     /// the VM is ready to run more code.
     Interrupted,
+    /// The fuel budget ran out.
+    OutOfFuel,
 }
 
 impl std::fmt::Display for Uncaught {
@@ -309,6 +311,11 @@ impl Vm {
                 self.frames.truncate(depth);
                 self.stack.truncate(base);
                 Ok((Finish::Interrupted, Value::Nil))
+            }
+            Err(Exc::OutOfFuel) => {
+                self.frames.truncate(depth);
+                self.stack.truncate(base);
+                Ok((Finish::OutOfFuel, Value::Nil))
             }
             Err(Exc::Error(e)) => {
                 let u = self.uncaught(e);

@@ -56,6 +56,9 @@ pub enum Exc {
     /// The host triggered the VM's [`Interrupt`] handle: the program stops
     /// at once. Like `Exit`, no `catch` or `finally` intercepts it.
     Interrupt,
+    /// The fuel budget ran out before an instruction. Like `Interrupt`, no
+    /// `catch` or `finally` intercepts it.
+    OutOfFuel,
 }
 
 /// Limits a host or the command line sets.
@@ -136,6 +139,12 @@ pub struct Vm {
     pub identity_eq: Value,
     /// Shared with every [`Interrupt`] handle given out.
     interrupt: Interrupt,
+    /// The `data` of the native being called (which host closure it is).
+    pub native_data: u32,
+    /// Handles and host closures of the embedding API.
+    pub embed: crate::embed::State,
+    /// Remaining fuel (`None`: unlimited).
+    fuel: Option<u64>,
 }
 
 impl Vm {
@@ -181,6 +190,9 @@ impl Vm {
             sym_eq: Sym(0),
             identity_eq: Value::Nil,
             interrupt: Interrupt::default(),
+            native_data: 0,
+            embed: crate::embed::State::default(),
+            fuel: None,
         };
         vm.sym_init = vm.symbols.intern("init");
         vm.sym_class = vm.symbols.intern("class");
@@ -280,6 +292,7 @@ impl Vm {
 
     /// Collects, reporting (not raising) an exceeded limit.
     pub fn collect_quietly(&mut self) -> crate::heap::Outcome {
+        self.embed.release_dropped(&mut self.handles);
         let Vm {
             heap,
             stack,
@@ -332,6 +345,26 @@ impl Vm {
         let result = f(self);
         self.heap.unpin(pin);
         result
+    }
+}
+
+impl Vm {
+    pub fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.fuel = fuel;
+    }
+
+    pub fn fuel(&self) -> Option<u64> {
+        self.fuel
+    }
+
+    pub fn add_fuel(&mut self, n: u64) {
+        if let Some(f) = &mut self.fuel {
+            *f = f.saturating_add(n);
+        }
+    }
+
+    pub fn fuel_suspended(&self) -> bool {
+        true
     }
 }
 

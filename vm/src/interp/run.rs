@@ -19,7 +19,9 @@ impl Vm {
         loop {
             match self.run_frames(stop) {
                 Ok(v) => return Ok(v),
-                Err(e @ (Exc::Yield(_) | Exc::Exit(_) | Exc::Interrupt)) => return Err(e),
+                Err(e @ (Exc::Yield(_) | Exc::Exit(_) | Exc::Interrupt | Exc::OutOfFuel)) => {
+                    return Err(e)
+                }
                 Err(Exc::Error(e)) => {
                     // Unwinds to a handler (and continues) or out of `stop`.
                     self.unwind(e, stop)?;
@@ -1118,9 +1120,10 @@ impl Vm {
                         if STATS {
                             self.stats.calls += 1;
                         }
-                        if let Some((func, receiver)) =
+                        if let Some((func, receiver, data)) =
                             self.member_fast::<STATS>(self.stack[at], frame.proto, cache)
                         {
+                            self.native_data = data;
                             if let Err(e) = self.call_native(func, receiver, at) {
                                 throw!(e);
                             }
@@ -1303,7 +1306,7 @@ impl Vm {
         receiver: Value,
         proto: u32,
         cache: u32,
-    ) -> Option<(super::NativeFn, Value)> {
+    ) -> Option<(super::NativeFn, Value, u32)> {
         let Value::Obj(r) = receiver else { return None };
         let e = self.caches[proto as usize][cache as usize].first();
         if e.class != r || !e.is_member() {
@@ -1313,7 +1316,7 @@ impl Vm {
         let Object::Native(n) = self.heap.get(m) else {
             return None;
         };
-        let found = (n.func, n.receiver);
+        let found = (n.func, n.receiver, n.data);
         if STATS {
             self.count_first_hit(proto, cache, Kind::Method);
         }

@@ -37,7 +37,7 @@ pub fn install(vm: &mut Vm) {
     ];
     for (name, f) in functions {
         let sym = vm.intern(name);
-        let full: &'static str = Box::leak(format!("math.{name}").into_boxed_str());
+        let full = crate::host::static_name(&format!("math.{name}"));
         let v = native(vm, full, f);
         members.insert(sym, v);
     }

@@ -21,7 +21,7 @@ pub fn native(vm: &mut Vm, name: &'static str, func: NativeFn) -> Value {
 /// Adds a native instance method to a built-in class.
 pub fn method(vm: &mut Vm, class: &str, name: &'static str, func: NativeFn) {
     let sym = vm.intern(name);
-    let full: &'static str = Box::leak(format!("{class}.{name}").into_boxed_str());
+    let full = crate::host::static_name(&format!("{class}.{name}"));
     let f = native(vm, full, func);
     let c = vm.class(class);
     if let Object::Class(k) = vm.heap.get_mut(c) {
@@ -32,7 +32,7 @@ pub fn method(vm: &mut Vm, class: &str, name: &'static str, func: NativeFn) {
 /// Adds a native static method to a built-in class.
 pub fn static_method(vm: &mut Vm, class: &str, name: &'static str, func: NativeFn) {
     let sym = vm.intern(name);
-    let full: &'static str = Box::leak(format!("{class}.{name}").into_boxed_str());
+    let full = crate::host::static_name(&format!("{class}.{name}"));
     let f = native(vm, full, func);
     let c = vm.class(class);
     if let Object::Class(k) = vm.heap.get_mut(c) {

@@ -1,0 +1,637 @@
+//! [`Runtime`]: one VM as a Rust host sees it.
+
+use std::sync::Arc;
+
+use super::host_fn::{self, HostFunction};
+use super::{Error, ErrorKind, FromValue, Function, Handle, IntoArgs, IntoValue};
+use crate::classfile::{self, ClassFile};
+use crate::heap::HeapConfig;
+use crate::host::{Capabilities, Host};
+use crate::interp::{Exc, Interrupt, Vm};
+use crate::value::Value;
+
+/// How to set up a [`Runtime`]: heap, limits, capabilities and host.
+///
+/// ```
+/// use cairn_vm::embed::{Config, Runtime};
+/// let config = Config::default()
+///     .max_heap(64 << 20)
+///     .max_call_depth(500)
+///     .fuel(1_000_000);
+/// let rt = Runtime::new(config);
+/// assert_eq!(rt.fuel(), Some(1_000_000));
+/// ```
+pub struct Config {
+    heap: HeapConfig,
+    max_call_depth: usize,
+    fuel: Option<u64>,
+    capabilities: Capabilities,
+    host: Option<Box<dyn Host>>,
+}
+
+impl Default for Config {
+    /// The default heap with no limit, 10,000 nested calls, unlimited fuel,
+    /// no capabilities beyond the standard streams, clocks and entropy,
+    /// and the operating system as host.
+    fn default() -> Config {
+        Config {
+            heap: HeapConfig::default(),
+            max_call_depth: crate::interp::Limits::default().max_call_depth,
+            fuel: None,
+            capabilities: Capabilities::none(),
+            host: None,
+        }
+    }
+}
+
+impl Config {
+    /// Caps the heap at `bytes`: past it, allocation raises `MemoryError`
+    /// (and an uncaught one is [`ErrorKind::HeapLimit`]).
+    #[must_use]
+    pub fn max_heap(mut self, bytes: usize) -> Config {
+        self.heap.max_heap = Some(bytes);
+        self
+    }
+
+    /// Caps the depth of nested Cairn calls (an uncaught overflow is
+    /// [`ErrorKind::CallDepth`]).
+    #[must_use]
+    pub fn max_call_depth(mut self, depth: usize) -> Config {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// Starts with `fuel` instructions to spend (see [`Runtime::set_fuel`]).
+    #[must_use]
+    pub fn fuel(mut self, fuel: u64) -> Config {
+        self.fuel = Some(fuel);
+        self
+    }
+
+    /// What scripts may reach: files, environment variables, named
+    /// capabilities of the host's own calls.
+    #[must_use]
+    pub fn capabilities(mut self, caps: Capabilities) -> Config {
+        self.capabilities = caps;
+        self
+    }
+
+    /// The host the VM's host calls go to (the default is the operating
+    /// system; [`OsHost`](crate::host::OsHost) can redirect the standard
+    /// streams, a test double can stand in for everything).
+    #[must_use]
+    pub fn host(mut self, host: Box<dyn Host>) -> Config {
+        self.host = Some(host);
+        self
+    }
+
+    /// The whole heap configuration (generation sizes, limit).
+    #[must_use]
+    pub fn heap(mut self, heap: HeapConfig) -> Config {
+        self.heap = heap;
+        self
+    }
+}
+
+/// Verified, immutable code: a class file that passed the verifier, ready
+/// to load into any number of runtimes on any threads. Cloning shares it.
+///
+/// ```
+/// use cairn_vm::embed::Program;
+/// let e = Program::from_bytes(b"not a class file").unwrap_err();
+/// assert_eq!(e.kind(), cairn_vm::embed::ErrorKind::Load);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Program {
+    class_file: Arc<ClassFile>,
+}
+
+impl Program {
+    /// Decodes and verifies a class file.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Load`] with the decoder's or verifier's message.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Program, Error> {
+        let cf = classfile::read(bytes).map_err(|e| Error::load(e.to_string()))?;
+        Program::from_class_file(cf)
+    }
+
+    /// Verifies a class-file model (one the compiler made, say).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Load`] with the verifier's message.
+    pub fn from_class_file(cf: ClassFile) -> Result<Program, Error> {
+        crate::verify::verify(&cf).map_err(|e| Error::load(e.to_string()))?;
+        Ok(Program {
+            class_file: Arc::new(cf),
+        })
+    }
+
+    /// The module name the class file declares.
+    pub fn name(&self) -> &str {
+        self.class_file
+            .str_const(self.class_file.name)
+            .unwrap_or("?")
+    }
+
+    /// The verified class file.
+    pub fn class_file(&self) -> &ClassFile {
+        &self.class_file
+    }
+}
+
+/// A module loaded into a [`Runtime`]: names its globals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Module {
+    owner: u64,
+    index: usize,
+}
+
+/// A call stopped by running out of fuel, kept to resume.
+#[derive(Clone, Copy, Debug)]
+struct Suspended {
+    /// Frames below this depth are not the call's.
+    depth: usize,
+    /// Stack height before the call.
+    at: usize,
+}
+
+/// One Cairn VM, for a Rust host: load code, read and write globals, call
+/// functions with Rust values, bind Rust closures, set limits.
+///
+/// A runtime is `Send`: it runs on whichever thread owns it. Runtimes
+/// share nothing but the [`Program`]s loaded into several of them.
+///
+/// ```
+/// use cairn_vm::embed::{Config, Runtime};
+/// let mut rt = Runtime::new(Config::default());
+/// let greet = rt.create_function("greet", |name: String| format!("hello, {name}"));
+/// let s: String = rt.call_function(&greet, ("world",)).unwrap();
+/// assert_eq!(s, "hello, world");
+/// ```
+pub struct Runtime {
+    vm: Vm,
+    suspended: Option<Suspended>,
+}
+
+impl Runtime {
+    /// A runtime with the built-in prelude and the `math` module.
+    ///
+    /// # Panics
+    /// Never for the default host; a custom host that cannot resolve a
+    /// granted path leaves that grant out (see
+    /// [`HostTable::set_capabilities`](crate::host::HostTable::set_capabilities)).
+    pub fn new(config: Config) -> Runtime {
+        let mut vm = Vm::with_heap(config.heap);
+        vm.limits.max_call_depth = config.max_call_depth;
+        if let Some(host) = config.host {
+            vm.host = crate::host::HostTable::new(host);
+        }
+        // A grant the host cannot resolve is dropped, not fatal: the
+        // script gets a PermissionError when it tries.
+        if vm.host.set_capabilities(config.capabilities).is_err() {
+            let _ = vm.host.set_capabilities(Capabilities::none());
+        }
+        vm.set_fuel(config.fuel);
+        Runtime {
+            vm,
+            suspended: None,
+        }
+    }
+
+    /// The VM underneath, for what this API does not cover (installing
+    /// native modules, the heap's statistics).
+    pub fn vm(&mut self) -> &mut Vm {
+        &mut self.vm
+    }
+
+    /// Loads verified code as a new module and runs its top level.
+    ///
+    /// # Errors
+    /// The error that escaped the top level, or a limit it hit.
+    pub fn load(&mut self, program: &Program) -> Result<Module, Error> {
+        self.discard_suspended();
+        let index = self.vm.link(program.class_file(), None, false);
+        let module = Module {
+            owner: self.vm.embed.id,
+            index,
+        };
+        match self.vm.run_module(index) {
+            Ok(crate::interp::load::Finish::Completed) => Ok(module),
+            Ok(other) => Err(finish_error(other)),
+            Err(u) => Err(Error::uncaught(u)),
+        }
+    }
+
+    /// Decodes, verifies and loads a class file (see [`Runtime::load`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Load`], or what running its top level raised.
+    pub fn load_bytes(&mut self, bytes: &[u8]) -> Result<Module, Error> {
+        let program = Program::from_bytes(bytes)?;
+        self.load(&program)
+    }
+
+    fn module_index(&self, m: Module) -> Result<usize, Error> {
+        if m.owner != self.vm.embed.id || m.index >= self.vm.modules.len() {
+            return Err(Error::misuse("a module of another runtime"));
+        }
+        Ok(m.index)
+    }
+
+    /// The slot of global `name` of module `m`.
+    fn global_slot(&self, m: Module, name: &str) -> Result<(usize, usize), Error> {
+        let index = self.module_index(m)?;
+        let module = &self.vm.modules[index];
+        let slot = self.vm.symbols.lookup(name).and_then(|sym| {
+            module
+                .global_names
+                .iter()
+                .zip(&module.exported)
+                .position(|(n, e)| *n == sym && *e)
+        });
+        match slot {
+            Some(s) => Ok((index, s)),
+            None => Err(Error::not_found(format!(
+                "module '{}' has no global '{name}'",
+                module.name
+            ))),
+        }
+    }
+
+    /// Reads global `name` of a module.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`], or a failed conversion.
+    pub fn global<T: FromValue>(&mut self, m: Module, name: &str) -> Result<T, Error> {
+        let (index, slot) = self.global_slot(m, name)?;
+        let v = self.vm.modules[index].globals[slot];
+        T::from_value(v, &mut self.vm).map_err(|e| e.context(format_args!("global '{name}'")))
+    }
+
+    /// Sets global `name` of a module (it must be declared by the module).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`], or a failed conversion.
+    pub fn set_global<T: IntoValue>(
+        &mut self,
+        m: Module,
+        name: &str,
+        value: T,
+    ) -> Result<(), Error> {
+        let (index, slot) = self.global_slot(m, name)?;
+        let v = value.into_value(&mut self.vm)?;
+        self.vm.modules[index].globals[slot] = v;
+        Ok(())
+    }
+
+    /// The names of a module's globals, in declaration order.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Misuse`] for a module of another runtime.
+    pub fn globals(&self, m: Module) -> Result<Vec<String>, Error> {
+        let index = self.module_index(m)?;
+        let module = &self.vm.modules[index];
+        Ok(module
+            .global_names
+            .iter()
+            .zip(&module.exported)
+            .filter(|(_, e)| **e)
+            .map(|(n, _)| self.vm.symbols.name(*n).to_string())
+            .collect())
+    }
+
+    /// Calls the function in global `name` of a module.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`], what the call raised, a limit, or a failed
+    /// conversion.
+    pub fn call<R: FromValue>(
+        &mut self,
+        m: Module,
+        name: &str,
+        args: impl IntoArgs,
+    ) -> Result<R, Error> {
+        let (index, slot) = self.global_slot(m, name)?;
+        let f = self.vm.modules[index].globals[slot];
+        if !super::handle::is_callable(&self.vm, f) {
+            let class = self.vm.class_name_of(f);
+            return Err(Error::conversion(format!(
+                "global '{name}' is a {class}, not a Function"
+            )));
+        }
+        let args = args.into_args(&mut self.vm)?;
+        let v = self.run_call(f, None, &args)?;
+        R::from_value(v, &mut self.vm)
+    }
+
+    /// Calls a function handle.
+    ///
+    /// # Errors
+    /// What the call raised, a limit, or a failed conversion.
+    pub fn call_function<R: FromValue>(
+        &mut self,
+        f: &Function,
+        args: impl IntoArgs,
+    ) -> Result<R, Error> {
+        let callee = f.handle().value(&self.vm)?;
+        let args = args.into_args(&mut self.vm)?;
+        let v = self.run_call(callee, None, &args)?;
+        R::from_value(v, &mut self.vm)
+    }
+
+    /// Calls method `name` of the value a handle roots.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] when it has no such method, what the call
+    /// raised, a limit, or a failed conversion.
+    pub fn call_method<R: FromValue>(
+        &mut self,
+        receiver: &Handle,
+        name: &str,
+        args: impl IntoArgs,
+    ) -> Result<R, Error> {
+        let this = receiver.value(&self.vm)?;
+        let sym = self.vm.intern(name);
+        let class = self.vm.class_of(this);
+        let Some(method) = self.vm.find_method(class, sym) else {
+            let class = self.vm.class_name(class);
+            return Err(Error::not_found(format!("{class} has no method '{name}'")));
+        };
+        let args = args.into_args(&mut self.vm)?;
+        let v = self.run_call(method, Some(this), &args)?;
+        R::from_value(v, &mut self.vm)
+    }
+
+    /// Converts a Rust value and roots it.
+    ///
+    /// # Errors
+    /// The value has no Cairn equivalent.
+    pub fn value<T: IntoValue>(&mut self, v: T) -> Result<Handle, Error> {
+        let v = v.into_value(&mut self.vm)?;
+        Ok(Handle::new(&mut self.vm, v))
+    }
+
+    /// Reads the value a handle roots as a Rust value.
+    ///
+    /// # Errors
+    /// A failed conversion, or a handle of another runtime.
+    pub fn get<T: FromValue>(&mut self, h: &Handle) -> Result<T, Error> {
+        let v = h.value(&self.vm)?;
+        T::from_value(v, &mut self.vm)
+    }
+
+    /// The class name of the value a handle roots.
+    ///
+    /// # Errors
+    /// A handle of another runtime.
+    pub fn class_name(&self, h: &Handle) -> Result<String, Error> {
+        let v = h.value(&self.vm)?;
+        Ok(self.vm.class_name_of(v))
+    }
+
+    /// Makes a Rust closure a Cairn function, named `name` in messages and
+    /// tracebacks. Pass it to scripts as an argument or a global, or bind it
+    /// in a module with [`Runtime::define_module`].
+    pub fn create_function<M>(&mut self, name: &str, f: impl HostFunction<M>) -> Function {
+        let v = host_fn::bind(&mut self.vm, name, f);
+        Function::from_value(v, &mut self.vm).expect("a bound host function is callable")
+    }
+
+    /// Starts a native module of Rust closures that scripts import by name
+    /// (`import NAME`).
+    pub fn define_module(&mut self, name: &str) -> ModuleBuilder<'_> {
+        ModuleBuilder {
+            rt: self,
+            name: name.to_string(),
+            members: Vec::new(),
+        }
+    }
+
+    /// The names of the native modules scripts can import (the compiler
+    /// needs them to accept `import NAME`).
+    pub fn native_module_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .vm
+            .native_modules
+            .keys()
+            .map(|k| (*k).to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Remaining fuel; `None` when unlimited.
+    pub fn fuel(&self) -> Option<u64> {
+        self.vm.fuel()
+    }
+
+    /// Sets the fuel budget: each instruction spends one unit, and a script
+    /// that runs out stops with [`ErrorKind::OutOfFuel`]. `None` lifts the
+    /// limit.
+    pub fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.vm.set_fuel(fuel);
+    }
+
+    /// Adds fuel (nothing changes when fuel is unlimited).
+    pub fn add_fuel(&mut self, fuel: u64) {
+        self.vm.add_fuel(fuel);
+    }
+
+    /// A handle another thread can use to stop the running script within a
+    /// bounded number of instructions ([`ErrorKind::Interrupted`]).
+    pub fn interrupt_handle(&self) -> Interrupt {
+        self.vm.interrupt_handle()
+    }
+
+    /// Collects garbage now: unreachable host objects are dropped.
+    ///
+    /// # Errors
+    /// [`ErrorKind::HeapLimit`] when live data exceeds the heap limit.
+    pub fn collect(&mut self) -> Result<(), Error> {
+        self.vm.collect_quietly();
+        self.vm.heap.request_major();
+        match self.vm.collect() {
+            Ok(()) => Ok(()),
+            Err(exc) => Err(error_of_exc(&mut self.vm, exc)),
+        }
+    }
+
+    /// Whether a call stopped by running out of fuel can be resumed.
+    pub fn can_resume(&self) -> bool {
+        self.suspended.is_some()
+    }
+
+    /// Goes on with the call that ran out of fuel, from where it stopped.
+    /// Add fuel first. Any other call on the runtime abandons the
+    /// suspended one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Misuse`] when nothing is suspended; else as the
+    /// original call.
+    pub fn resume<R: FromValue>(&mut self) -> Result<R, Error> {
+        let Some(s) = self.suspended.take() else {
+            return Err(Error::misuse("no call is suspended"));
+        };
+        let v = self.drive(s.depth, s.at)?;
+        R::from_value(v, &mut self.vm)
+    }
+
+    /// Drops a suspended call's frames.
+    fn discard_suspended(&mut self) {
+        if let Some(s) = self.suspended.take() {
+            self.vm.frames.truncate(s.depth);
+            self.vm.stack.truncate(s.at);
+        }
+    }
+
+    /// Calls `f` (with `receiver` in slot 0 for a method) at the top level.
+    fn run_call(
+        &mut self,
+        f: Value,
+        receiver: Option<Value>,
+        args: &[Value],
+    ) -> Result<Value, Error> {
+        self.discard_suspended();
+        let vm = &mut self.vm;
+        let at = vm.stack.len();
+        vm.stack.push(receiver.unwrap_or(f));
+        vm.stack.extend_from_slice(args);
+        let depth = vm.frames.len();
+        let started = match receiver {
+            Some(_) => vm.call_method(f, at, args.len()),
+            None => vm.call_value_at(f, at, args.len()),
+        };
+        let pushed = match started {
+            Ok(p) => p,
+            Err(exc) => {
+                vm.frames.truncate(depth);
+                vm.stack.truncate(at);
+                return Err(error_of_exc(vm, exc));
+            }
+        };
+        if !pushed {
+            let v = vm.stack.pop().unwrap_or(Value::Nil);
+            vm.stack.truncate(at);
+            return Ok(v);
+        }
+        if let Some(frame) = vm.frames.get_mut(depth) {
+            frame.boundary = true;
+        }
+        self.drive(depth, at)
+    }
+
+    /// Runs the call whose frames are above `depth` until it returns or
+    /// stops.
+    fn drive(&mut self, depth: usize, at: usize) -> Result<Value, Error> {
+        let vm = &mut self.vm;
+        let result = vm.execute(depth + 1);
+        vm.flush_stdout();
+        match result {
+            Ok(v) => {
+                vm.stack.truncate(at);
+                Ok(v)
+            }
+            Err(Exc::OutOfFuel) if vm.frames.len() > depth && vm.fuel_suspended() => {
+                self.suspended = Some(Suspended { depth, at });
+                Err(out_of_fuel())
+            }
+            Err(exc) => {
+                let e = error_of_exc(vm, exc);
+                vm.frames.truncate(depth);
+                vm.stack.truncate(at);
+                Err(e)
+            }
+        }
+    }
+}
+
+fn out_of_fuel() -> Error {
+    Error::new(ErrorKind::OutOfFuel, "OutOfFuel", "the fuel budget ran out")
+}
+
+/// The embedding error for how a run stopped.
+pub(crate) fn error_of_exc(vm: &mut Vm, exc: Exc) -> Error {
+    match exc {
+        Exc::Error(e) => Error::uncaught(vm.uncaught(e)),
+        Exc::OutOfFuel => out_of_fuel(),
+        Exc::Interrupt => Error::new(
+            ErrorKind::Interrupted,
+            "Interrupted",
+            "the script was interrupted",
+        ),
+        Exc::Exit(code) => Error::new(
+            ErrorKind::Exit(code),
+            "Exit",
+            format!("the script exited with status {code}"),
+        ),
+        Exc::Yield(_) => Error::new(
+            ErrorKind::Script,
+            "ValueError",
+            "Fiber.yield called outside a fiber",
+        ),
+    }
+}
+
+fn finish_error(f: crate::interp::load::Finish) -> Error {
+    use crate::interp::load::Finish;
+    match f {
+        Finish::Exit(code) => error_of_exc_plain(Exc::Exit(code)),
+        Finish::Interrupted => error_of_exc_plain(Exc::Interrupt),
+        Finish::OutOfFuel => out_of_fuel(),
+        Finish::Completed => Error::misuse("completed"),
+    }
+}
+
+fn error_of_exc_plain(exc: Exc) -> Error {
+    match exc {
+        Exc::Interrupt => Error::new(
+            ErrorKind::Interrupted,
+            "Interrupted",
+            "the script was interrupted",
+        ),
+        Exc::Exit(code) => Error::new(
+            ErrorKind::Exit(code),
+            "Exit",
+            format!("the script exited with status {code}"),
+        ),
+        _ => out_of_fuel(),
+    }
+}
+
+/// Builds a native module of Rust closures: see [`Runtime::define_module`].
+pub struct ModuleBuilder<'a> {
+    rt: &'a mut Runtime,
+    name: String,
+    members: Vec<(String, Value)>,
+}
+
+impl ModuleBuilder<'_> {
+    /// Adds a Rust closure as function `name` (`MODULE.name` in messages).
+    #[must_use]
+    pub fn function<M>(mut self, name: &str, f: impl HostFunction<M>) -> Self {
+        let full = format!("{}.{name}", self.name);
+        let v = host_fn::bind(&mut self.rt.vm, &full, f);
+        self.members.push((name.to_string(), v));
+        self
+    }
+
+    /// Adds a constant member.
+    ///
+    /// # Errors
+    /// The value has no Cairn equivalent.
+    pub fn value<T: IntoValue>(mut self, name: &str, v: T) -> Result<Self, Error> {
+        let v = v.into_value(&mut self.rt.vm)?;
+        self.members.push((name.to_string(), v));
+        Ok(self)
+    }
+
+    /// Makes the module importable, replacing one of the same name.
+    pub fn install(self) {
+        let mut builder = self.rt.vm.define_module(&self.name);
+        for (name, v) in self.members {
+            builder = builder.value(&name, v);
+        }
+        builder.install();
+    }
+}
