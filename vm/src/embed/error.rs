@@ -5,6 +5,16 @@ use std::fmt;
 use crate::interp::load::Uncaught;
 
 /// What went wrong, for a host that reacts differently to each case.
+///
+/// ```
+/// use cairn_vm::embed::{Config, ErrorKind, Runtime};
+/// let mut rt = Runtime::new(Config::default());
+/// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+/// match rt.call::<i64>(m, "missing", ()) {
+///     Err(e) if e.kind() == ErrorKind::NotFound => {}
+///     other => panic!("{other:?}"),
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {

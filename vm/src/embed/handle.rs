@@ -18,7 +18,8 @@ use crate::value::Value;
 
 /// The embedding state of one VM: its identity (so a handle is never used
 /// with another VM), the queue of dropped handles, and the Rust closures
-/// bound as Cairn functions.
+/// bound as Cairn functions. Hosts use it through [`Runtime`](super::Runtime).
+#[doc(hidden)]
 pub struct State {
     pub(crate) id: u64,
     dropped: Arc<Mutex<Vec<heap::Handle>>>,

@@ -29,6 +29,16 @@ pub trait HostCallable: Send + Sync {
 
 /// What a host closure may return: any [`IntoValue`], or a `Result` of one
 /// whose error becomes a Cairn exception.
+///
+/// ```
+/// use cairn_vm::embed::{Config, Exception, Runtime};
+/// let mut rt = Runtime::new(Config::default());
+/// let sqrt = rt.create_function("sqrt", |x: f64| {
+///     if x < 0.0 { Err(Exception::new("ValueError", "negative")) } else { Ok(x.sqrt()) }
+/// });
+/// assert_eq!(rt.call_function::<f64>(&sqrt, (4,)).unwrap(), 2.0);
+/// assert_eq!(rt.call_function::<f64>(&sqrt, (-1,)).unwrap_err().class(), "ValueError");
+/// ```
 pub trait HostReturn {
     /// The value, or the exception to raise.
     ///
@@ -148,6 +158,19 @@ impl Caller<'_> {
 /// closures of up to 10 parameters that convert with [`FromValue`],
 /// optionally taking a [`Caller`] first. `Marker` only tells the
 /// implementations apart.
+///
+/// ```
+/// use cairn_vm::embed::{Caller, Config, Runtime};
+/// let mut rt = Runtime::new(Config::default());
+/// let none = rt.create_function("none", || 1);
+/// let eight = rt.create_function("eight", |a: i64, b: i64, c: i64, d: i64, e: i64, f: i64, g: i64, h: i64| {
+///     a + b + c + d + e + f + g + h
+/// });
+/// let with_vm = rt.create_function("depth", |c: &mut Caller| c.vm().frames.len());
+/// assert_eq!(rt.call_function::<i64>(&eight, (1, 1, 1, 1, 1, 1, 1, 1)).unwrap(), 8);
+/// assert_eq!(rt.call_function::<i64>(&none, ()).unwrap(), 1);
+/// assert_eq!(rt.call_function::<usize>(&with_vm, ()).unwrap(), 0);
+/// ```
 pub trait HostFunction<Marker>: Send + Sync + 'static {
     #[doc(hidden)]
     fn erase(self, name: &'static str) -> Arc<dyn HostCallable>;

@@ -33,3 +33,11 @@ pub use error::{Error, ErrorKind, Exception};
 pub use handle::{Function, Handle, State};
 pub use host_fn::{Caller, HostFunction, HostReturn};
 pub use runtime::{Config, Module, ModuleBuilder, Program, Runtime};
+
+/// A small verified module for the documentation's examples: `var limit =
+/// 10`, `fn add(a, b)` and `fn over(x)` (whether `x > limit`).
+#[doc(hidden)]
+pub fn example_program() -> Program {
+    let cf = crate::asm::assemble(include_str!("example.casm")).expect("the example assembles");
+    Program::from_class_file(cf).expect("the example verifies")
+}

@@ -140,7 +140,16 @@ impl Program {
     }
 }
 
-/// A module loaded into a [`Runtime`]: names its globals.
+/// A module loaded into a [`Runtime`]: names its globals. It is only an
+/// index: copy it freely; using it with another runtime is an error.
+///
+/// ```
+/// use cairn_vm::embed::{Config, Runtime};
+/// let mut rt = Runtime::new(Config::default());
+/// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+/// let mut other = Runtime::new(Config::default());
+/// assert!(other.global::<i64>(m, "limit").is_err());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Module {
     owner: u64,
@@ -201,6 +210,12 @@ impl Runtime {
 
     /// The VM underneath, for what this API does not cover (installing
     /// native modules, the heap's statistics).
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// assert!(rt.vm().heap.stats.collections() == 0);
+    /// ```
     pub fn vm(&mut self) -> &mut Vm {
         &mut self.vm
     }
@@ -209,6 +224,13 @@ impl Runtime {
     ///
     /// # Errors
     /// The error that escaped the top level, or a limit it hit.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+    /// assert_eq!(rt.call::<i64>(m, "add", (2, 3)).unwrap(), 5);
+    /// ```
     pub fn load(&mut self, program: &Program) -> Result<Module, Error> {
         self.discard_suspended();
         let index = self.vm.link(program.class_file(), None, false);
@@ -227,6 +249,15 @@ impl Runtime {
     ///
     /// # Errors
     /// [`ErrorKind::Load`], or what running its top level raised.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+    /// let bytes = cairn_vm::classfile::write(cairn_vm::embed::example_program().class_file());
+    /// let again = rt.load_bytes(&bytes).unwrap();
+    /// assert_ne!(m, again); // a second, independent module
+    /// ```
     pub fn load_bytes(&mut self, bytes: &[u8]) -> Result<Module, Error> {
         let program = Program::from_bytes(bytes)?;
         self.load(&program)
@@ -263,6 +294,13 @@ impl Runtime {
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`], or a failed conversion.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+    /// assert_eq!(rt.global::<i64>(m, "limit").unwrap(), 10);
+    /// ```
     pub fn global<T: FromValue>(&mut self, m: Module, name: &str) -> Result<T, Error> {
         let (index, slot) = self.global_slot(m, name)?;
         let v = self.vm.modules[index].globals[slot];
@@ -273,6 +311,14 @@ impl Runtime {
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`], or a failed conversion.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+    /// rt.set_global(m, "limit", 3).unwrap();
+    /// assert!(rt.call::<bool>(m, "over", (5,)).unwrap());
+    /// ```
     pub fn set_global<T: IntoValue>(
         &mut self,
         m: Module,
@@ -289,6 +335,13 @@ impl Runtime {
     ///
     /// # Errors
     /// [`ErrorKind::Misuse`] for a module of another runtime.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+    /// assert_eq!(rt.globals(m).unwrap(), ["limit", "add", "over"]);
+    /// ```
     pub fn globals(&self, m: Module) -> Result<Vec<String>, Error> {
         let index = self.module_index(m)?;
         let module = &self.vm.modules[index];
@@ -306,6 +359,15 @@ impl Runtime {
     /// # Errors
     /// [`ErrorKind::NotFound`], what the call raised, a limit, or a failed
     /// conversion.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+    /// assert!(!rt.call::<bool>(m, "over", (7,)).unwrap());
+    /// let e = rt.call::<i64>(m, "add", (1, "x")).unwrap_err();
+    /// assert_eq!(e.class(), "TypeError");
+    /// ```
     pub fn call<R: FromValue>(
         &mut self,
         m: Module,
@@ -329,6 +391,14 @@ impl Runtime {
     ///
     /// # Errors
     /// What the call raised, a limit, or a failed conversion.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let m = rt.load(&cairn_vm::embed::example_program()).unwrap();
+    /// let add: cairn_vm::embed::Function = rt.global(m, "add").unwrap();
+    /// assert_eq!(rt.call_function::<f64>(&add, (0.5, 2)).unwrap(), 2.5);
+    /// ```
     pub fn call_function<R: FromValue>(
         &mut self,
         f: &Function,
@@ -345,6 +415,14 @@ impl Runtime {
     /// # Errors
     /// [`ErrorKind::NotFound`] when it has no such method, what the call
     /// raised, a limit, or a failed conversion.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let s = rt.value("a,b").unwrap();
+    /// let parts: Vec<String> = rt.call_method(&s, "split", (",",)).unwrap();
+    /// assert_eq!(parts, ["a", "b"]);
+    /// ```
     pub fn call_method<R: FromValue>(
         &mut self,
         receiver: &Handle,
@@ -367,6 +445,13 @@ impl Runtime {
     ///
     /// # Errors
     /// The value has no Cairn equivalent.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let h = rt.value(vec![1.5, 2.5]).unwrap();
+    /// assert_eq!(rt.class_name(&h).unwrap(), "List");
+    /// ```
     pub fn value<T: IntoValue>(&mut self, v: T) -> Result<Handle, Error> {
         let v = v.into_value(&mut self.vm)?;
         Ok(Handle::new(&mut self.vm, v))
@@ -376,6 +461,14 @@ impl Runtime {
     ///
     /// # Errors
     /// A failed conversion, or a handle of another runtime.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let h = rt.value("text").unwrap();
+    /// assert_eq!(rt.get::<String>(&h).unwrap(), "text");
+    /// assert!(rt.get::<i64>(&h).is_err());
+    /// ```
     pub fn get<T: FromValue>(&mut self, h: &Handle) -> Result<T, Error> {
         let v = h.value(&self.vm)?;
         T::from_value(v, &mut self.vm)
@@ -385,6 +478,13 @@ impl Runtime {
     ///
     /// # Errors
     /// A handle of another runtime.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let h = rt.value(Some(1)).unwrap();
+    /// assert_eq!(rt.class_name(&h).unwrap(), "Int");
+    /// ```
     pub fn class_name(&self, h: &Handle) -> Result<String, Error> {
         let v = h.value(&self.vm)?;
         Ok(self.vm.class_name_of(v))
@@ -393,6 +493,13 @@ impl Runtime {
     /// Makes a Rust closure a Cairn function, named `name` in messages and
     /// tracebacks. Pass it to scripts as an argument or a global, or bind it
     /// in a module with [`Runtime::define_module`].
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let shout = rt.create_function("shout", |s: String| s.to_uppercase());
+    /// assert_eq!(rt.call_function::<String>(&shout, ("hi",)).unwrap(), "HI");
+    /// ```
     pub fn create_function<M>(&mut self, name: &str, f: impl HostFunction<M>) -> Function {
         let v = host_fn::bind(&mut self.vm, name, f);
         Function::from_value(v, &mut self.vm).expect("a bound host function is callable")
@@ -400,6 +507,13 @@ impl Runtime {
 
     /// Starts a native module of Rust closures that scripts import by name
     /// (`import NAME`).
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// rt.define_module("units").function("km", |m: f64| m / 1000.0).install();
+    /// assert!(rt.native_module_names().contains(&"units".to_string()));
+    /// ```
     pub fn define_module(&mut self, name: &str) -> ModuleBuilder<'_> {
         ModuleBuilder {
             rt: self,
@@ -410,6 +524,12 @@ impl Runtime {
 
     /// The names of the native modules scripts can import (the compiler
     /// needs them to accept `import NAME`).
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// assert_eq!(rt.native_module_names(), ["math"]);
+    /// ```
     pub fn native_module_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .vm
@@ -422,6 +542,15 @@ impl Runtime {
     }
 
     /// Remaining fuel; `None` when unlimited.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// assert_eq!(rt.fuel(), None);
+    /// rt.set_fuel(Some(100));
+    /// rt.add_fuel(50);
+    /// assert_eq!(rt.fuel(), Some(150));
+    /// ```
     pub fn fuel(&self) -> Option<u64> {
         self.vm.fuel()
     }
@@ -440,6 +569,15 @@ impl Runtime {
 
     /// A handle another thread can use to stop the running script within a
     /// bounded number of instructions ([`ErrorKind::Interrupted`]).
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let handle = rt.interrupt_handle();
+    /// std::thread::spawn(move || handle.trigger()).join().unwrap();
+    /// // The next script stops at its first safepoint.
+    /// assert!(rt.interrupt_handle().is_triggered());
+    /// ```
     pub fn interrupt_handle(&self) -> Interrupt {
         self.vm.interrupt_handle()
     }
@@ -448,8 +586,15 @@ impl Runtime {
     ///
     /// # Errors
     /// [`ErrorKind::HeapLimit`] when live data exceeds the heap limit.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// let kept = rt.value(vec!["survives"]).unwrap();
+    /// rt.collect().unwrap();
+    /// assert_eq!(rt.get::<Vec<String>>(&kept).unwrap(), ["survives"]);
+    /// ```
     pub fn collect(&mut self) -> Result<(), Error> {
-        self.vm.collect_quietly();
         self.vm.heap.request_major();
         match self.vm.collect() {
             Ok(()) => Ok(()),
@@ -458,6 +603,13 @@ impl Runtime {
     }
 
     /// Whether a call stopped by running out of fuel can be resumed.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// assert!(!rt.can_resume());
+    /// assert!(rt.resume::<()>().is_err());
+    /// ```
     pub fn can_resume(&self) -> bool {
         self.suspended.is_some()
     }
@@ -600,6 +752,16 @@ fn error_of_exc_plain(exc: Exc) -> Error {
 }
 
 /// Builds a native module of Rust closures: see [`Runtime::define_module`].
+///
+/// ```
+/// use cairn_vm::embed::{Config, Runtime};
+/// let mut rt = Runtime::new(Config::default());
+/// rt.define_module("config")
+///     .function("get", |key: String| key.len())
+///     .value("version", "1.2")
+///     .unwrap()
+///     .install();
+/// ```
 pub struct ModuleBuilder<'a> {
     rt: &'a mut Runtime,
     name: String,
