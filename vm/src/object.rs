@@ -203,6 +203,8 @@ pub enum Builtin {
     Object,
     Error,
     Module,
+    /// A class an embedder registered for a Rust type.
+    Host,
 }
 
 /// A function value: compiled code plus its captured cells.
@@ -283,6 +285,21 @@ pub enum IterObj {
     },
 }
 
+/// A host object: a Rust value owned by the heap and dropped with it, an
+/// instance of the class its type was registered as.
+pub struct HostObj {
+    pub class: ObjRef,
+    pub data: Box<dyn std::any::Any + Send>,
+    /// The Rust value's size in bytes, for collection pacing.
+    pub size: usize,
+}
+
+impl std::fmt::Debug for HostObj {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<host object of class {:?}>", self.class)
+    }
+}
+
 #[derive(Debug)]
 pub enum Object {
     Str(StrObj),
@@ -298,6 +315,8 @@ pub enum Object {
     Module(Box<ModuleObj>),
     Iter(Box<IterObj>),
     Fiber(Box<crate::interp::fiber::Fiber>),
+    /// A Rust value exposed to Cairn by an embedder (a host object).
+    Host(Box<HostObj>),
     /// The unique `Iterator.done` sentinel.
     Done,
 }
@@ -314,6 +333,7 @@ impl Object {
                 Object::Class(c) => 256 + c.methods.len() * 32,
                 Object::Closure(c) => c.upvalues.len() * 4,
                 Object::Fiber(f) => f.size(),
+                Object::Host(h) => h.size,
                 _ => 0,
             }
     }

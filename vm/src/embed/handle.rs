@@ -24,6 +24,8 @@ pub struct State {
     pub(crate) id: u64,
     dropped: Arc<Mutex<Vec<heap::Handle>>>,
     pub(crate) functions: Vec<Arc<dyn super::host_fn::HostCallable>>,
+    /// The class each registered Rust type is exposed as (roots).
+    pub(crate) classes: std::collections::HashMap<std::any::TypeId, crate::value::ObjRef>,
 }
 
 impl Default for State {
@@ -34,11 +36,17 @@ impl Default for State {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
             dropped: Arc::default(),
             functions: Vec::new(),
+            classes: std::collections::HashMap::new(),
         }
     }
 }
 
 impl State {
+    /// Visits the roots it holds: the registered classes.
+    pub(crate) fn trace(&mut self, t: &mut dyn crate::heap::Tracer) {
+        self.classes.values_mut().for_each(|r| t.obj(r));
+    }
+
     /// Releases the entries of handles dropped since the last call.
     pub(crate) fn release_dropped(&self, handles: &mut heap::Handles) {
         let dropped =

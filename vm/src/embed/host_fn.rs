@@ -177,7 +177,12 @@ pub trait HostFunction<Marker>: Send + Sync + 'static {
 }
 
 /// Converts argument `i` of `name`, or raises `TypeError` naming it.
-fn arg<T: FromValue>(vm: &mut Vm, name: &str, args: &[Value], i: usize) -> Result<T, Exc> {
+pub(crate) fn arg<T: FromValue>(
+    vm: &mut Vm,
+    name: &str,
+    args: &[Value],
+    i: usize,
+) -> Result<T, Exc> {
     let v = args.get(i).copied().unwrap_or(Value::Nil);
     T::from_value(v, vm).map_err(|e| {
         let message = if args.len() <= i {
@@ -190,7 +195,7 @@ fn arg<T: FromValue>(vm: &mut Vm, name: &str, args: &[Value], i: usize) -> Resul
 }
 
 /// Raises `TypeError` when more arguments came than the closure takes.
-fn check_count(vm: &mut Vm, name: &str, args: &[Value], n: usize) -> Result<(), Exc> {
+pub(crate) fn check_count(vm: &mut Vm, name: &str, args: &[Value], n: usize) -> Result<(), Exc> {
     if args.len() > n {
         let s = if n == 1 { "" } else { "s" };
         return Err(vm.type_error(format!(
@@ -296,7 +301,12 @@ host_functions!(10: A 0, B 1, C 2, D 3, E 4, G 5, H 6, I 7, J 8, K 9);
 /// `name` in messages and tracebacks.
 pub(crate) fn bind<M>(vm: &mut Vm, name: &str, f: impl HostFunction<M>) -> Value {
     let name = crate::host::static_name(name);
-    let callable = f.erase(name);
+    bind_callable(vm, f.erase(name))
+}
+
+/// Makes the Cairn function value for a type-erased host closure.
+pub(crate) fn bind_callable(vm: &mut Vm, callable: Arc<dyn HostCallable>) -> Value {
+    let name = callable.name();
     let index = u32::try_from(vm.embed.functions.len()).unwrap_or(u32::MAX);
     vm.embed.functions.push(callable);
     Value::Obj(vm.heap.alloc(Object::Native(Box::new(NativeObj {

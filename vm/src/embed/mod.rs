@@ -25,12 +25,14 @@
 mod convert;
 mod error;
 mod handle;
+pub(crate) mod host_class;
 mod host_fn;
 mod runtime;
 
 pub use convert::{FromValue, IntoArgs, IntoValue};
 pub use error::{Error, ErrorKind, Exception};
 pub use handle::{Function, Handle, State};
+pub use host_class::{ClassBuilder, HostConstructor, HostMethod, IntoHostObject};
 pub use host_fn::{Caller, HostFunction, HostReturn};
 pub use runtime::{Config, Module, ModuleBuilder, Program, Runtime};
 

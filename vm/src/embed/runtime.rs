@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::host_fn::{self, HostFunction};
-use super::{Error, ErrorKind, FromValue, Function, Handle, IntoArgs, IntoValue};
+use super::{ClassBuilder, Error, ErrorKind, FromValue, Function, Handle, IntoArgs, IntoValue};
 use crate::classfile::{self, ClassFile};
 use crate::heap::HeapConfig;
 use crate::host::{Capabilities, Host};
@@ -505,6 +505,64 @@ impl Runtime {
         Function::from_value(v, &mut self.vm).expect("a bound host function is callable")
     }
 
+    /// Exposes Rust type `T` as a Cairn class (see [`ClassBuilder`]) and
+    /// returns the class, callable to construct. Registering `T` again
+    /// replaces the class used for new objects.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{ClassBuilder, Config, Runtime};
+    /// struct Temp(f64);
+    /// let mut rt = Runtime::new(Config::default());
+    /// let class = rt.register_class(ClassBuilder::<Temp>::new("Temp").constructor(|c: f64| Temp(c)));
+    /// let t: cairn_vm::embed::Handle = rt.call_function(&class, (21.5,)).unwrap();
+    /// assert_eq!(rt.class_name(&t).unwrap(), "Temp");
+    /// ```
+    pub fn register_class<T: std::any::Any + Send>(&mut self, class: ClassBuilder<T>) -> Function {
+        let r = class.build(&mut self.vm);
+        Function::from_value(Value::Obj(r), &mut self.vm).expect("a class is callable")
+    }
+
+    /// Wraps a Rust value as an object of its registered class.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Misuse`] when `T` was never registered.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{ClassBuilder, Config, Runtime};
+    /// struct Token(String);
+    /// let mut rt = Runtime::new(Config::default());
+    /// rt.register_class(ClassBuilder::<Token>::new("Token").getter("text", |t: &Token| t.0.clone()));
+    /// let t = rt.create_object(Token("abc".into())).unwrap();
+    /// assert_eq!(rt.with_object(&t, |t: &mut Token| t.0.len()).unwrap(), 3);
+    /// ```
+    pub fn create_object<T: std::any::Any + Send>(&mut self, value: T) -> Result<Handle, Error> {
+        let v = super::host_class::wrap(&mut self.vm, value)?;
+        Ok(Handle::new(&mut self.vm, v))
+    }
+
+    /// Borrows the Rust value inside a host object.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Conversion`] when the handle is not a `T` object.
+    ///
+    /// ```
+    /// use cairn_vm::embed::{ClassBuilder, Config, Runtime};
+    /// let mut rt = Runtime::new(Config::default());
+    /// rt.register_class(ClassBuilder::<Vec<u8>>::new("Bytes"));
+    /// let b = rt.create_object(vec![1u8, 2]).unwrap();
+    /// rt.with_object(&b, |v: &mut Vec<u8>| v.push(3)).unwrap();
+    /// assert_eq!(rt.with_object(&b, |v: &mut Vec<u8>| v.clone()).unwrap(), [1, 2, 3]);
+    /// assert!(rt.with_object(&b, |s: &mut String| s.len()).is_err());
+    /// ```
+    pub fn with_object<T: std::any::Any + Send, R>(
+        &mut self,
+        h: &Handle,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> Result<R, Error> {
+        let v = h.value(&self.vm)?;
+        super::host_class::borrow(&mut self.vm, v, f)
+    }
+
     /// Starts a native module of Rust closures that scripts import by name
     /// (`import NAME`).
     ///
@@ -775,6 +833,20 @@ impl ModuleBuilder<'_> {
         let full = format!("{}.{name}", self.name);
         let v = host_fn::bind(&mut self.rt.vm, &full, f);
         self.members.push((name.to_string(), v));
+        self
+    }
+
+    /// Registers a Rust type as a class (see [`Runtime::register_class`])
+    /// and binds it as the member named like the class.
+    #[must_use]
+    pub fn class<T: std::any::Any + Send>(mut self, class: ClassBuilder<T>) -> Self {
+        let name = class.name().to_string();
+        let f = self.rt.register_class(class);
+        let v = f
+            .handle()
+            .value(&self.rt.vm)
+            .expect("a handle of this runtime");
+        self.members.push((name, v));
         self
     }
 

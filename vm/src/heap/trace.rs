@@ -75,6 +75,7 @@ impl Object {
                 }
             },
             Object::Fiber(f) => trace_fiber(f, t),
+            Object::Host(h) => t.obj(&mut h.class),
         }
     }
 }

@@ -244,6 +244,9 @@ impl Vm {
             ),
             _ => return Err(self.not_callable(Value::Obj(class))),
         };
+        if builtin == Some(crate::object::Builtin::Host) {
+            return crate::embed::host_class::construct(self, class, at);
+        }
         if let Some(b) = builtin {
             if b != crate::object::Builtin::Object && b != crate::object::Builtin::Error {
                 return crate::runtime::prelude::construct_builtin(self, class, at, argc);

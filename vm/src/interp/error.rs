@@ -57,6 +57,7 @@ impl Vm {
                 Object::Map(_) => "Map",
                 Object::Range(_) => "Range",
                 Object::Instance(i) => return i.class,
+                Object::Host(h) => return h.class,
                 Object::Class(_) => "Class",
                 Object::Closure(_) | Object::Native(_) | Object::Bound(_) => "Function",
                 Object::Cell(_) => "Object",

@@ -68,6 +68,14 @@ impl Vm {
                     }
                 }
                 Object::Module(_) => return self.module_member(r, name).map(Member::Value),
+                Object::Host(_) => {
+                    let field = self.symbols.name(name).to_string();
+                    if let Some(got) =
+                        crate::embed::host_class::get_property(self, obj, class, &field)
+                    {
+                        return got.map(Member::Value);
+                    }
+                }
                 Object::Fiber(f) if self.symbols.name(name) == "done" => {
                     let done = f.state == super::fiber::FiberState::Done;
                     return Ok(Member::Value(Value::Bool(done)));
@@ -205,6 +213,11 @@ impl Vm {
                         Err(self.error_of("AttributeError", msg))
                     }
                 }
+            }
+            Object::Host(h) => {
+                let class = h.class;
+                let field = self.symbols.name(name).to_string();
+                crate::embed::host_class::set_property(self, obj, class, &field, v)
             }
             Object::Module(m) => {
                 let msg = format!(

@@ -308,6 +308,7 @@ impl Vm {
             modules,
             caches,
             handles,
+            embed,
             ..
         } = self;
         let outcome = heap.collect(&mut |t: &mut dyn crate::heap::Tracer| {
@@ -322,6 +323,7 @@ impl Vm {
             t.opt(fiber);
             temp_roots.iter_mut().for_each(|v| t.value(v));
             handles.trace(t);
+            embed.trace(t);
             for m in modules.iter_mut() {
                 m.constants.iter_mut().for_each(|v| t.value(v));
                 m.globals.iter_mut().for_each(|v| t.value(v));

@@ -150,6 +150,19 @@ fn write_obj(
                 g.end
             ));
         }
+        Object::Host(h) => {
+            let class = h.class;
+            let sym = vm.intern("to_string");
+            match vm.find_method(class, sym) {
+                Some(m) if !is_default_to_string(vm, m) => {
+                    seen.push(r);
+                    let text = call_to_string(vm, m, Value::Obj(r));
+                    seen.pop();
+                    out.push_str(&text?);
+                }
+                _ => out.push_str(&format!("<{} object>", vm.class_name(class))),
+            }
+        }
         Object::Instance(inst) => {
             let class = inst.class;
             let sym = vm.intern("to_string");

@@ -99,7 +99,7 @@ fn builtin_key(vm: &mut Vm, v: Value) -> Result<Option<Probe>, Exc> {
         Value::Obj(r) => match vm.heap.get(r) {
             Object::Str(s) => Probe::Key(MapKey::Str(s.text.clone())),
             Object::Range(g) => Probe::Key(MapKey::Range(g.start, g.end, g.inclusive)),
-            Object::Instance(_) => return Ok(None),
+            Object::Instance(_) | Object::Host(_) => return Ok(None),
             _ => return Err(not_a_key(vm, v)),
         },
     };
@@ -143,7 +143,7 @@ fn probe(vm: &mut Vm, v: Value) -> Result<Probe, Exc> {
 pub fn hash_value(vm: &mut Vm, v: Value) -> Result<i64, Exc> {
     let key = match v {
         Value::Float(f) if f.is_nan() => return Ok(fnv(&f.to_bits().to_le_bytes())),
-        Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_)) => {
+        Value::Obj(r) if matches!(vm.heap.get(r), Object::Instance(_) | Object::Host(_)) => {
             let sym = vm.intern("hash");
             let class = vm.class_of(v);
             return match vm.find_method(class, sym) {
