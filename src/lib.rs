@@ -24,3 +24,9 @@ pub use embed::{compile, RuntimeExt};
 pub use cairn_compiler as compiler;
 pub use cairn_stdlib as stdlib;
 pub use cairn_vm as vm;
+
+/// The embedding guide, `spec/embedding.md`: its Rust examples run as doc
+/// tests, so the guide cannot drift from the API.
+#[doc = include_str!("../spec/embedding.md")]
+#[cfg(doctest)]
+pub struct EmbeddingGuide;
