@@ -256,6 +256,10 @@ impl Evaluator {
                 report_interrupted();
                 None
             }
+            Ok((Finish::OutOfFuel, _)) => {
+                report_out_of_fuel();
+                None
+            }
             Err(uncaught) => {
                 let _ = std::io::stderr().write_all(format!("{uncaught}\n").as_bytes());
                 None
@@ -293,6 +297,7 @@ impl Evaluator {
             }
             Err(Exc::Exit(code)) => return Outcome::Exit(code),
             Err(Exc::Interrupt) => report_interrupted(),
+            Err(Exc::OutOfFuel) => report_out_of_fuel(),
             Err(Exc::Yield(_)) => {
                 eprintln!("error: ValueError: Fiber.yield called outside a fiber")
             }
@@ -345,6 +350,12 @@ fn produced_ran(p: &Option<Produced>) -> bool {
 
 fn report_interrupted() {
     eprintln!("interrupted");
+}
+
+/// The session sets no budget, but a VM can run out of fuel whenever one
+/// is set, so the outcome is reported rather than assumed away.
+fn report_out_of_fuel() {
+    eprintln!("error: out of fuel");
 }
 
 /// A duration in the unit that suits it: `812 ns`, `3.406 ms`, `1.250 s`.

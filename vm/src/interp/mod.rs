@@ -12,6 +12,7 @@ pub mod call;
 pub mod class;
 pub mod error;
 pub mod fiber;
+pub mod fuel;
 pub mod fuse;
 pub mod instr;
 pub mod interrupt;
@@ -56,6 +57,11 @@ pub enum Exc {
     /// The host triggered the VM's [`Interrupt`] handle: the program stops
     /// at once. Like `Exit`, no `catch` or `finally` intercepts it.
     Interrupt,
+    /// The VM's fuel budget ([`Vm::set_fuel`]) ran out before the next
+    /// instruction. No `catch` or `finally` intercepts it; the dispatch
+    /// loop leaves the frames and operand stack as they were, so the
+    /// computation can go on once fuel is added (see [`fuel`]).
+    OutOfFuel,
 }
 
 /// Limits a host or the command line sets.
@@ -136,6 +142,11 @@ pub struct Vm {
     pub identity_eq: Value,
     /// Shared with every [`Interrupt`] handle given out.
     interrupt: Interrupt,
+    /// Instructions left to run (`None`: no limit); see [`fuel`].
+    fuel: Option<u64>,
+    /// The native nesting depth at which the dispatch loop last stopped
+    /// for want of fuel, its frames left in place; see [`fuel`].
+    fuel_suspended: Option<usize>,
 }
 
 impl Vm {
@@ -181,6 +192,8 @@ impl Vm {
             sym_eq: Sym(0),
             identity_eq: Value::Nil,
             interrupt: Interrupt::default(),
+            fuel: None,
+            fuel_suspended: None,
         };
         vm.sym_init = vm.symbols.intern("init");
         vm.sym_class = vm.symbols.intern("class");

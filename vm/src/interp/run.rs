@@ -14,12 +14,15 @@ use crate::value::Value;
 
 impl Vm {
     /// Runs until the frame at depth `stop` (a boundary frame) returns, and
-    /// gives its result.
+    /// gives its result. After [`Exc::OutOfFuel`], see
+    /// [`Vm::resume_execute`].
     pub(crate) fn execute(&mut self, stop: usize) -> Result<Value, Exc> {
         loop {
             match self.run_frames(stop) {
                 Ok(v) => return Ok(v),
-                Err(e @ (Exc::Yield(_) | Exc::Exit(_) | Exc::Interrupt)) => return Err(e),
+                Err(e @ (Exc::Yield(_) | Exc::Exit(_) | Exc::Interrupt | Exc::OutOfFuel)) => {
+                    return Err(e)
+                }
                 Err(Exc::Error(e)) => {
                     // Unwinds to a handler (and continues) or out of `stop`.
                     self.unwind(e, stop)?;
@@ -30,7 +33,7 @@ impl Vm {
 
     fn run_frames(&mut self, stop: usize) -> Result<Value, Exc> {
         // Two copies of the loop, so the common one carries no counting.
-        if self.collect_stats || self.heap.config.stress {
+        if self.collect_stats || self.heap.config.stress || self.metered() {
             self.run_loop::<true>(stop)
         } else {
             self.run_loop::<false>(stop)
@@ -409,6 +412,19 @@ impl Vm {
                 if let Err(e) = collected {
                     throw!(e);
                 }
+            }
+            // Fuel is taken before the instruction runs, so at zero nothing
+            // is half done: with the stack's length and the frame's `ip`
+            // written back, the frames and stack are a state the loop can
+            // start from again (`Vm::resume_execute`).
+            if STATS && !self.burn_fuel() {
+                let len = sp_index!();
+                // SAFETY: as before the slow path: `sp` is within the
+                // reserved capacity and the slots below it are written.
+                unsafe { self.stack.set_len(len) };
+                save!();
+                self.suspend_for_fuel();
+                return Err(Exc::OutOfFuel);
             }
             // SAFETY: `ip` stays inside the code: the verifier checks that
             // every jump target (and handler) is an instruction boundary
