@@ -120,6 +120,18 @@ fn an_allocation_bomb_raises_memory_error_and_the_program_goes_on() {
 }
 
 #[test]
+fn a_memory_error_at_a_loops_backward_jump_is_caught_around_the_loop() {
+    // The collection that finds the heap over its limit runs at the
+    // loop's backward jump, the first point where it may; the error is
+    // the jump's, inside the `try`, not the code's before the loop.
+    let (status, stdout, stderr) = run_code(
+        &["--max-heap", "16M"],
+        "let xs = []\ntry {\n  while true { xs.push([1, 2, 3, 4, 5, 6, 7, 8]) }\n} catch e: MemoryError {\n  print(\"caught\")\n}\n",
+    );
+    assert_eq!((status, stdout.as_str()), (0, "caught\n"), "{stderr}");
+}
+
+#[test]
 fn an_uncaught_memory_error_ends_the_program_cleanly() {
     let (status, stdout, stderr) = run_code(
         &["--max-heap", "16M"],

@@ -1039,11 +1039,11 @@ impl Vm {
                         }
                     }
                     Instr::Jump(t) => {
-                        let backward = (t as usize) < ip;
-                        ip = t as usize;
-                        if backward {
+                        if (t as usize) < ip {
                             // A safepoint: objects may move, so the frame's
-                            // closure is read again.
+                            // closure is read again. An error it raises is
+                            // the jump's (its line, its handlers), so `ip`
+                            // moves only after it.
                             save!();
                             let polled = self.safepoint();
                             frame = self.frames[self.frames.len() - 1];
@@ -1051,6 +1051,7 @@ impl Vm {
                                 throw!(e);
                             }
                         }
+                        ip = t as usize;
                     }
                     Instr::JumpIfFalse(t) => {
                         if !pop!().truthy() {
