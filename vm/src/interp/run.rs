@@ -24,10 +24,31 @@ impl Vm {
                     return Err(e)
                 }
                 Err(Exc::Error(e)) => {
+                    let e = self.throw_safepoint(e)?;
                     // Unwinds to a handler (and continues) or out of `stop`.
                     self.unwind(e, stop)?;
                 }
             }
+        }
+    }
+
+    /// Throwing is a safepoint, as a backward jump is: a handler whose code
+    /// leads back to the throw loops through no other. Polled before
+    /// unwinding, so that a `MemoryError` the collection raises comes from
+    /// the throwing instruction, in place of its error, and goes to the
+    /// same handler. Gives the error to unwind.
+    fn throw_safepoint(&mut self, e: Value) -> Result<Value, Exc> {
+        if !self.safepoint_due() {
+            return Ok(e);
+        }
+        // Rooted: the collection may move it.
+        self.temp_roots.push(e);
+        let polled = self.safepoint();
+        let e = self.temp_roots.pop().expect("the error, rooted above");
+        match polled {
+            Ok(()) => Ok(e),
+            Err(Exc::Error(memory)) => Ok(memory),
+            Err(stop) => Err(stop),
         }
     }
 
