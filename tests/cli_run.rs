@@ -1,5 +1,5 @@
 //! `cairn run` options that report on the run or bound it: `--stats`,
-//! `--gc-stats`, `--max-heap`.
+//! `--gc-stats`, `--max-heap`, `--fuel`.
 
 use std::process::Command;
 
@@ -120,6 +120,18 @@ fn an_allocation_bomb_raises_memory_error_and_the_program_goes_on() {
 }
 
 #[test]
+fn a_memory_error_at_a_loops_backward_jump_is_caught_around_the_loop() {
+    // The collection that finds the heap over its limit runs at the
+    // loop's backward jump, the first point where it may; the error is
+    // the jump's, inside the `try`, not the code's before the loop.
+    let (status, stdout, stderr) = run_code(
+        &["--max-heap", "16M"],
+        "let xs = []\ntry {\n  while true { xs.push([1, 2, 3, 4, 5, 6, 7, 8]) }\n} catch e: MemoryError {\n  print(\"caught\")\n}\n",
+    );
+    assert_eq!((status, stdout.as_str()), (0, "caught\n"), "{stderr}");
+}
+
+#[test]
 fn an_uncaught_memory_error_ends_the_program_cleanly() {
     let (status, stdout, stderr) = run_code(
         &["--max-heap", "16M"],
@@ -178,4 +190,91 @@ fn max_heap_rejects_a_bad_size() {
     let (status, _, stderr) = run_code(&["--max-heap", "lots"], "print(1)\n");
     assert_eq!(status, 64, "{stderr}");
     assert!(stderr.contains("not a size"), "{stderr}");
+}
+
+/// Runs `cairn ARGS` (no file): exit status, stdout, stderr.
+fn cairn(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cairn"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run cairn");
+    (
+        out.status.code().expect("exit status"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Loops for ever, printing first; `finally` must not run when fuel ends it.
+const FOREVER: &str = r#"
+print("started")
+try {
+  var n = 0
+  while true { n += 1 }
+} catch e {
+  print("caught")
+} finally {
+  print("finally")
+}
+"#;
+
+#[test]
+fn running_out_of_fuel_stops_the_program_with_its_own_status() {
+    let (status, stdout, stderr) = run_code(&["--fuel", "5000"], FOREVER);
+    assert_eq!(status, 152, "{stderr}");
+    assert_eq!(stdout, "started\n", "catch or finally ran");
+    assert_eq!(stderr, "error: out of fuel (5000 instructions)\n");
+}
+
+#[test]
+fn a_program_within_its_fuel_runs_normally() {
+    let (status, stdout, stderr) = run_code(
+        &["--fuel", "100000"],
+        "var t = 0\nfor i in 0..100 { t += i }\nprint(t)\n",
+    );
+    assert_eq!((status, stdout.as_str()), (0, "4950\n"), "{stderr}");
+}
+
+#[test]
+fn the_fuel_counts_the_instructions_stats_report() {
+    let code = "var t = 0\nfor i in 0..100 { t += i }\nprint(t)\n";
+    let (_, _, stderr) = run_code(&["--stats"], code);
+    let used = numbers(&stderr, "instructions executed:")[0];
+    let exact = used.to_string();
+    let (status, stdout, stderr) = run_code(&["--fuel", &exact], code);
+    assert_eq!((status, stdout.as_str()), (0, "4950\n"), "{stderr}");
+    // One unit short, the top level's final RETURN does not run.
+    let short = (used - 1).to_string();
+    let (status, stdout, _) = run_code(&["--fuel", &short], code);
+    assert_eq!((status, stdout.as_str()), (152, "4950\n"));
+}
+
+#[test]
+fn fuel_runs_out_inside_a_callback() {
+    // Native `map` calls back into Cairn; the callback's loop is metered.
+    let (status, _, stderr) = run_code(
+        &["--fuel", "20000"],
+        "[1, 2].map(fn(x) { while true {} })\nprint(\"after\")\n",
+    );
+    assert_eq!(status, 152, "{stderr}");
+    assert!(stderr.starts_with("error: out of fuel"), "{stderr}");
+}
+
+#[test]
+fn a_snippet_takes_fuel_too() {
+    let (status, stdout, stderr) = cairn(&["-e", "print(1)\nwhile true {}", "--fuel", "1000"]);
+    assert_eq!(status, 152, "{stderr}");
+    assert_eq!(stdout, "1\n");
+    assert_eq!(stderr, "error: out of fuel (1000 instructions)\n");
+    let (status, stdout, _) = cairn(&["-e", "print(2)", "--fuel", "1000"]);
+    assert_eq!((status, stdout.as_str()), (0, "2\n"));
+}
+
+#[test]
+fn fuel_must_be_a_count() {
+    let (status, _, stderr) = run_code(&["--fuel", "-3"], "print(1)\n");
+    assert_eq!(status, 64, "{stderr}");
+    let (status, _, stderr) = cairn(&["--fuel", "10"]);
+    assert_eq!(status, 64, "--fuel without -e: {stderr}");
 }

@@ -451,3 +451,82 @@ fn stdlib_through_the_facade_respects_capabilities() {
     let e = rt.call::<String>(m, "read", ()).unwrap_err();
     assert_eq!(e.class(), "PermissionError");
 }
+
+#[test]
+fn infinite_loop_stopped_by_fuel_and_vm_reused() {
+    let mut rt = Runtime::new(Config::default().fuel(100_000));
+    let m = rt
+        .load_source(
+            "main",
+            "fn spin() { while true {} }\nfn ok() { return \"fine\" }\n",
+        )
+        .unwrap();
+    let e = rt.call::<()>(m, "spin", ()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutOfFuel);
+    assert_eq!(rt.fuel(), Some(0));
+    // Nothing runs on an empty tank; refuelled, the runtime goes on.
+    assert_eq!(
+        rt.call::<String>(m, "ok", ()).unwrap_err().kind(),
+        ErrorKind::OutOfFuel
+    );
+    rt.add_fuel(1_000);
+    assert_eq!(rt.call::<String>(m, "ok", ()).unwrap(), "fine");
+    rt.set_fuel(None);
+    assert_eq!(rt.call::<String>(m, "ok", ()).unwrap(), "fine");
+}
+
+#[test]
+fn script_runs_in_fuel_slices() {
+    let mut rt = Runtime::new(Config::default());
+    let src = "fn add(a, b) { return a + b }\n\
+               fn total(n) {\n  var t = 0\n  var i = 0\n  while i < n {\n    try { if i % 7 == 0 { throw Error(\"x\") }\n t = add(t, i) } catch e { t += 1 }\n    i += 1\n  }\n  return t\n}\n";
+    let m = rt.load_source("main", src).unwrap();
+    let expected: i64 = (0..5000).map(|i| if i % 7 == 0 { 1 } else { i }).sum();
+    rt.set_fuel(Some(1_000));
+    let mut slices = 1;
+    let mut result = rt.call::<i64>(m, "total", (5000,));
+    while let Err(e) = &result {
+        assert_eq!(e.kind(), ErrorKind::OutOfFuel);
+        assert!(rt.can_resume());
+        rt.add_fuel(1_000);
+        slices += 1;
+        result = rt.resume::<i64>();
+    }
+    assert_eq!(result.unwrap(), expected);
+    assert!(slices > 20, "{slices} slices");
+    assert!(!rt.can_resume());
+    assert_eq!(rt.resume::<i64>().unwrap_err().kind(), ErrorKind::Misuse);
+}
+
+#[test]
+fn fuel_running_out_inside_a_callback_is_not_resumable() {
+    let mut rt = Runtime::new(Config::default());
+    let src = "fn work() { return [1, 2, 3].map(fn(x) { var i = 0\n while i < 100000 { i += 1 }\n return x }) }\nfn ok() { return 1 }\n";
+    let m = rt.load_source("main", src).unwrap();
+    rt.set_fuel(Some(10_000));
+    let e = rt.call::<Vec<i64>>(m, "work", ()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::OutOfFuel);
+    assert!(!rt.can_resume());
+    rt.set_fuel(None);
+    assert_eq!(rt.call::<i64>(m, "ok", ()).unwrap(), 1);
+}
+
+#[test]
+fn a_new_call_abandons_a_suspended_one() {
+    let mut rt = Runtime::new(Config::default().fuel(500));
+    let m = rt
+        .load_source(
+            "main",
+            "fn spin() { while true {} }\nfn ok() { return 2 }\n",
+        )
+        .unwrap();
+    assert_eq!(
+        rt.call::<()>(m, "spin", ()).unwrap_err().kind(),
+        ErrorKind::OutOfFuel
+    );
+    assert!(rt.can_resume());
+    rt.add_fuel(500);
+    assert_eq!(rt.call::<i64>(m, "ok", ()).unwrap(), 2);
+    assert!(!rt.can_resume());
+    assert_eq!(rt.vm().frames.len(), 0);
+}

@@ -1,6 +1,8 @@
 //! Command-line parsing and dispatch. Exit statuses follow the BSD sysexits
 //! convention the architecture brief fixes: 0 success, 64 usage, 65 compile
-//! or load error, 66 input not found, 70 uncaught runtime error.
+//! or load error, 66 input not found, 70 uncaught runtime error; a program
+//! stopped from outside gets a shell's signal status (130 interrupted, 152
+//! out of fuel).
 
 mod asm;
 mod build;
@@ -29,6 +31,9 @@ pub mod status {
     pub const CANT_CREATE: u8 = 73;
     /// The program was interrupted (128 + SIGINT, as shells report it).
     pub const INTERRUPTED: u8 = 130;
+    /// The program used up its `--fuel` (128 + SIGXCPU, as shells report a
+    /// process stopped for exceeding its CPU-time limit).
+    pub const OUT_OF_FUEL: u8 = 152;
 }
 
 #[derive(Parser)]
@@ -44,6 +49,9 @@ struct Cli {
     /// Run a snippet of code
     #[arg(short = 'e', value_name = "CODE")]
     eval: Option<String>,
+    /// With -e: stop the snippet after N instructions
+    #[arg(long, value_name = "N", requires = "eval")]
+    fuel: Option<u64>,
     #[command(flatten)]
     grants: Grants,
 }
@@ -149,6 +157,9 @@ enum Command {
         /// machine's memory]
         #[arg(long, value_name = "SIZE", value_parser = run::parse_size)]
         max_heap: Option<usize>,
+        /// Stop the program after N instructions, with status 152
+        #[arg(long, value_name = "N")]
+        fuel: Option<u64>,
         #[command(flatten)]
         grants: Grants,
         /// A source file (`.cairn`) or a class file (`.cairnc`), then the
@@ -201,6 +212,7 @@ pub fn main() -> ExitCode {
                 stats: false,
                 gc_stats: false,
                 max_heap: run::default_max_heap(),
+                fuel: cli.fuel,
                 args: Vec::new(),
                 caps,
             },
@@ -222,6 +234,7 @@ pub fn main() -> ExitCode {
             stats,
             gc_stats,
             max_heap,
+            fuel,
             grants,
             mut program,
         } => {
@@ -234,6 +247,7 @@ pub fn main() -> ExitCode {
                 stats,
                 gc_stats,
                 max_heap: max_heap.or_else(run::default_max_heap),
+                fuel,
                 args: program,
                 caps,
             };

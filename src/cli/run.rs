@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub gc_stats: bool,
     /// The heap limit in bytes (`--max-heap`).
     pub max_heap: Option<usize>,
+    /// The instruction budget (`--fuel`); `None` is unlimited.
+    pub fuel: Option<u64>,
     /// The program's arguments (what `os.args()` gives it).
     pub args: Vec<String>,
     /// What the program may reach beyond the standard streams.
@@ -125,6 +127,7 @@ fn execute(
     }
     cairn_stdlib::install(&mut vm);
     vm.collect_stats = options.stats;
+    vm.set_fuel(options.fuel);
     vm.loader = Some(loader(others.into_iter().collect()));
     let m = vm.link(main, dir, true);
     let result = vm.run_module(m);
@@ -138,9 +141,14 @@ fn execute(
     match result {
         Ok(Finish::Completed) => status::OK,
         Ok(Finish::Exit(code)) => code,
-        Ok(Finish::Interrupted | Finish::OutOfFuel) => {
+        Ok(Finish::Interrupted) => {
             eprintln!("error: interrupted");
             status::INTERRUPTED
+        }
+        Ok(Finish::OutOfFuel) => {
+            let budget = options.fuel.unwrap_or(0);
+            eprintln!("error: out of fuel ({budget} instructions)");
+            status::OUT_OF_FUEL
         }
         Err(e) => {
             let _ = std::io::stderr().write_all(format!("{e}\n").as_bytes());

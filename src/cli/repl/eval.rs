@@ -252,8 +252,12 @@ impl Evaluator {
             Ok((Finish::Completed, v)) if entry.is_expression => Some(Produced::Value(v)),
             Ok((Finish::Completed, _)) => Some(Produced::Nothing),
             Ok((Finish::Exit(code), _)) => Some(Produced::Exit(code)),
-            Ok((Finish::Interrupted | Finish::OutOfFuel, _)) => {
+            Ok((Finish::Interrupted, _)) => {
                 report_interrupted();
+                None
+            }
+            Ok((Finish::OutOfFuel, _)) => {
+                report_out_of_fuel();
                 None
             }
             Err(uncaught) => {
@@ -292,7 +296,8 @@ impl Evaluator {
                 let _ = std::io::stderr().write_all(format!("{u}\n").as_bytes());
             }
             Err(Exc::Exit(code)) => return Outcome::Exit(code),
-            Err(Exc::Interrupt | Exc::OutOfFuel) => report_interrupted(),
+            Err(Exc::Interrupt) => report_interrupted(),
+            Err(Exc::OutOfFuel) => report_out_of_fuel(),
             Err(Exc::Yield(_)) => {
                 eprintln!("error: ValueError: Fiber.yield called outside a fiber")
             }
@@ -345,6 +350,12 @@ fn produced_ran(p: &Option<Produced>) -> bool {
 
 fn report_interrupted() {
     eprintln!("interrupted");
+}
+
+/// The session sets no budget, but a VM can run out of fuel whenever one
+/// is set, so the outcome is reported rather than assumed away.
+fn report_out_of_fuel() {
+    eprintln!("error: out of fuel");
 }
 
 /// A duration in the unit that suits it: `812 ns`, `3.406 ms`, `1.250 s`.

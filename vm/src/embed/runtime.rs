@@ -683,16 +683,25 @@ impl Runtime {
         let Some(s) = self.suspended.take() else {
             return Err(Error::misuse("no call is suspended"));
         };
-        let v = self.drive(s.depth, s.at)?;
+        if !self.vm.can_resume() {
+            self.abandon(s);
+            return Err(Error::misuse("the suspended call can no longer go on"));
+        }
+        let v = self.drive_with(s.depth, s.at, Vm::resume_execute)?;
         R::from_value(v, &mut self.vm)
     }
 
     /// Drops a suspended call's frames.
     fn discard_suspended(&mut self) {
         if let Some(s) = self.suspended.take() {
-            self.vm.frames.truncate(s.depth);
-            self.vm.stack.truncate(s.at);
+            self.abandon(s);
         }
+    }
+
+    fn abandon(&mut self, s: Suspended) {
+        self.vm.frames.truncate(s.depth);
+        self.vm.stack.truncate(s.at);
+        self.vm.forget_suspension();
     }
 
     /// Calls `f` (with `receiver` in slot 0 for a method) at the top level.
@@ -734,15 +743,25 @@ impl Runtime {
     /// Runs the call whose frames are above `depth` until it returns or
     /// stops.
     fn drive(&mut self, depth: usize, at: usize) -> Result<Value, Error> {
+        self.drive_with(depth, at, Vm::execute)
+    }
+
+    /// [`Runtime::drive`], starting the loop with `run` (which also resumes).
+    fn drive_with(
+        &mut self,
+        depth: usize,
+        at: usize,
+        run: fn(&mut Vm, usize) -> Result<Value, Exc>,
+    ) -> Result<Value, Error> {
         let vm = &mut self.vm;
-        let result = vm.execute(depth + 1);
+        let result = run(vm, depth + 1);
         vm.flush_stdout();
         match result {
             Ok(v) => {
                 vm.stack.truncate(at);
                 Ok(v)
             }
-            Err(Exc::OutOfFuel) if vm.frames.len() > depth && vm.fuel_suspended() => {
+            Err(Exc::OutOfFuel) if vm.frames.len() > depth && vm.can_resume() => {
                 self.suspended = Some(Suspended { depth, at });
                 Err(out_of_fuel())
             }
@@ -750,6 +769,7 @@ impl Runtime {
                 let e = error_of_exc(vm, exc);
                 vm.frames.truncate(depth);
                 vm.stack.truncate(at);
+                vm.forget_suspension();
                 Err(e)
             }
         }

@@ -556,7 +556,15 @@ impl Vm {
             f.boundary = true;
         }
         self.native_depth += 1;
-        let result = self.pinned(|vm| vm.execute(depth + 1));
+        let result = self.pinned(|vm| {
+            // Entering Cairn code from native code is a safepoint: a native
+            // that calls back in a loop (`filter` over a list its callback
+            // grows) passes no backward jump or return of its own.
+            if vm.safepoint_due() {
+                vm.safepoint()?;
+            }
+            vm.execute(depth + 1)
+        });
         self.native_depth -= 1;
         match result {
             Ok(v) => {

@@ -2,16 +2,22 @@
 //! handler.
 //!
 //! An [`Interrupt`] is a shared flag. [`Interrupt::trigger`] sets it; the
-//! interpreter polls it at its safepoints (backward jumps and returns, where
-//! it also polls the collector, in one check), and when it finds it set it
-//! clears it and stops the program with [`Exc::Interrupt`](super::Exc): an
-//! outcome that no `catch` or `finally` intercepts, so a guest cannot ignore
-//! it. The host sees [`Finish::Interrupted`](super::load::Finish) and the VM
-//! stays usable: its stacks are emptied and later runs start afresh.
+//! interpreter polls it at its safepoints, where it also polls the
+//! collector, in one check, and when it finds it set it clears it and stops
+//! the program with [`Exc::Interrupt`](super::Exc): an outcome that no
+//! `catch` or `finally` intercepts, so a guest cannot ignore it. The host
+//! sees [`Finish::Interrupted`](super::load::Finish) and the VM stays
+//! usable: its stacks are emptied and later runs start afresh.
 //!
-//! Code that never reaches a safepoint is not interrupted: a host call
-//! blocked in the operating system (reading standard input, `time.sleep`)
-//! returns first.
+//! The safepoints are every backward transfer of control, so that no loop
+//! escapes them: a backward `JUMP`; a backward conditional jump or loop
+//! exit, which linking routes through a backward `JUMP` (`link.rs`); a
+//! `RETURN` to a caller in the same loop; a throw, before it unwinds to a
+//! handler (which may lie before the throw); and native code calling back
+//! into Cairn (which may do so in a loop). Between two of them a frame runs
+//! forward through its code, so the program stops within a bounded number
+//! of instructions. A host call blocked in the operating system (reading
+//! standard input, `time.sleep`) returns first.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -227,8 +227,8 @@ pub fn translate(
             Op::Str => Instr::Str(u(a)),
         });
     }
-    let lines = line_per_instruction(f, &starts);
-    let handlers: Vec<(u32, u32, u32, u16)> = f
+    let mut lines = line_per_instruction(f, &starts);
+    let mut handlers: Vec<(u32, u32, u32, u16)> = f
         .handlers
         .iter()
         .map(|h| (target(h.start), target(h.end), target(h.handler), h.depth))
@@ -236,6 +236,7 @@ pub fn translate(
     for &(_, _, handler, _) in &handlers {
         mark_catch_filters(&mut out, handler as usize);
     }
+    route_backward_branches(&mut out, &mut lines, &mut handlers);
     Proto {
         name: cf.str_const(f.name).unwrap_or("?").into(),
         display,
@@ -252,6 +253,54 @@ pub fn translate(
         handlers,
         lines,
         n_caches: caches,
+    }
+}
+
+/// Makes every backward conditional transfer a safepoint at no cost to
+/// forward ones: a conditional jump or loop exit whose target is at or
+/// before it is pointed instead at a `JUMP` to that target appended after
+/// the code, and a backward `JUMP` polls. Each appended jump takes the line
+/// and the handlers of the instruction it serves, so an error raised at its
+/// safepoint (a `MemoryError`) is reported and caught as if raised there.
+/// The compiler's conditional jumps all go forward; hand-written class
+/// files could otherwise loop without ever being interrupted.
+fn route_backward_branches(
+    code: &mut Vec<Instr>,
+    lines: &mut Vec<u32>,
+    handlers: &mut Vec<(u32, u32, u32, u16)>,
+) {
+    let n = code.len();
+    let mut routed = Vec::new();
+    for (at, instr) in code.iter_mut().enumerate() {
+        let target = match instr {
+            Instr::JumpIfFalse(t)
+            | Instr::JumpIfTrue(t)
+            | Instr::AndJump(t)
+            | Instr::OrJump(t)
+            | Instr::JumpIfArg(_, t)
+            | Instr::ForNext(_, t)
+            | Instr::ForNext2(_, t) => t,
+            _ => continue,
+        };
+        if *target as usize > at {
+            continue;
+        }
+        routed.push((at, *target));
+        *target = (n + routed.len() - 1) as u32;
+    }
+    let original = handlers.len();
+    for (at, target) in routed {
+        let via = code.len() as u32;
+        code.push(Instr::Jump(target));
+        lines.push(lines.get(at).copied().unwrap_or(0));
+        // After the original table, in its order: the first entry that
+        // covers the jump is the innermost handler of the instruction.
+        for i in 0..original {
+            let (start, end, handler, depth) = handlers[i];
+            if start as usize <= at && at < end as usize {
+                handlers.push((via, via + 1, handler, depth));
+            }
+        }
     }
 }
 

@@ -37,7 +37,9 @@ pub enum Finish {
     /// The host triggered the VM's [`Interrupt`](super::Interrupt) handle;
     /// the VM is ready to run more code.
     Interrupted,
-    /// The fuel budget ran out.
+    /// The VM's fuel budget ran out ([`Vm::set_fuel`]). The program's
+    /// frames are dropped and the VM is ready to run more code, once the
+    /// host adds fuel: the budget stays at zero until then.
     OutOfFuel,
 }
 
@@ -266,6 +268,48 @@ impl Vm {
     /// # Errors
     /// The error that escaped the program, with its traceback.
     pub fn run_module_value(&mut self, m: usize) -> Result<(Finish, Value), Uncaught> {
+        let depth = self.frames.len();
+        let base = self.stack.len();
+        if let Err(Exc::Error(e)) = self.enter_module(m) {
+            self.stack.truncate(base);
+            return Err(self.uncaught(e));
+        }
+        // Run from inside a running program (an import): pin what the
+        // importer's loop holds.
+        let result = if depth > 0 {
+            self.pinned(|vm| vm.execute(depth + 1))
+        } else {
+            self.execute(depth + 1)
+        };
+        self.modules[m].state = ModuleState::Done;
+        self.flush_stdout();
+        if result.is_err() {
+            // Nothing of this run is left to go on with.
+            self.frames.truncate(depth);
+            self.stack.truncate(base);
+            self.forget_suspension();
+        }
+        match result {
+            Ok(v) => {
+                self.stack.truncate(base);
+                Ok((Finish::Completed, v))
+            }
+            Err(Exc::Exit(code)) => Ok((Finish::Exit(code), Value::Nil)),
+            Err(Exc::Interrupt) => Ok((Finish::Interrupted, Value::Nil)),
+            Err(Exc::OutOfFuel) => Ok((Finish::OutOfFuel, Value::Nil)),
+            Err(Exc::Error(e)) => Err(self.uncaught(e)),
+            Err(Exc::Yield(_)) => Err(Uncaught {
+                class: "ValueError".into(),
+                message: "Fiber.yield called outside a fiber".into(),
+                traceback: String::new(),
+            }),
+        }
+    }
+
+    /// Pushes the frame of module `m`'s top-level code, marked running,
+    /// above whatever runs now: [`Vm::execute`] at one more than the frame
+    /// depth before the call runs it.
+    pub(crate) fn enter_module(&mut self, m: usize) -> Result<(), Exc> {
         self.modules[m].state = ModuleState::Running;
         let closure = self.module_closure(m);
         let Value::Obj(c) = closure else {
@@ -284,55 +328,7 @@ impl Vm {
             on_return: OnReturn::Keep,
             boundary: true,
         };
-        let depth = self.frames.len();
-        if let Err(Exc::Error(e)) = self.push_frame(frame) {
-            return Err(self.uncaught(e));
-        }
-        // Run from inside a running program (an import): pin what the
-        // importer's loop holds.
-        let result = if depth > 0 {
-            self.pinned(|vm| vm.execute(depth + 1))
-        } else {
-            self.execute(depth + 1)
-        };
-        self.modules[m].state = ModuleState::Done;
-        self.flush_stdout();
-        match result {
-            Ok(v) => {
-                self.stack.truncate(base);
-                Ok((Finish::Completed, v))
-            }
-            Err(Exc::Exit(code)) => {
-                self.frames.truncate(depth);
-                self.stack.truncate(base);
-                Ok((Finish::Exit(code), Value::Nil))
-            }
-            Err(Exc::Interrupt) => {
-                self.frames.truncate(depth);
-                self.stack.truncate(base);
-                Ok((Finish::Interrupted, Value::Nil))
-            }
-            Err(Exc::OutOfFuel) => {
-                self.frames.truncate(depth);
-                self.stack.truncate(base);
-                Ok((Finish::OutOfFuel, Value::Nil))
-            }
-            Err(Exc::Error(e)) => {
-                let u = self.uncaught(e);
-                self.frames.truncate(depth);
-                self.stack.truncate(base);
-                Err(u)
-            }
-            Err(Exc::Yield(_)) => {
-                self.frames.truncate(depth);
-                self.stack.truncate(base);
-                Err(Uncaught {
-                    class: "ValueError".into(),
-                    message: "Fiber.yield called outside a fiber".into(),
-                    traceback: String::new(),
-                })
-            }
-        }
+        self.push_frame(frame)
     }
 
     /// An error value described for the host: class, message, traceback.

@@ -12,6 +12,7 @@ pub mod call;
 pub mod class;
 pub mod error;
 pub mod fiber;
+pub mod fuel;
 pub mod fuse;
 pub mod instr;
 pub mod interrupt;
@@ -56,8 +57,10 @@ pub enum Exc {
     /// The host triggered the VM's [`Interrupt`] handle: the program stops
     /// at once. Like `Exit`, no `catch` or `finally` intercepts it.
     Interrupt,
-    /// The fuel budget ran out before an instruction. Like `Interrupt`, no
-    /// `catch` or `finally` intercepts it.
+    /// The VM's fuel budget ([`Vm::set_fuel`]) ran out before the next
+    /// instruction. No `catch` or `finally` intercepts it; the dispatch
+    /// loop leaves the frames and operand stack as they were, so the
+    /// computation can go on once fuel is added (see [`fuel`]).
     OutOfFuel,
 }
 
@@ -143,8 +146,11 @@ pub struct Vm {
     pub native_data: u32,
     /// Handles and host closures of the embedding API.
     pub embed: crate::embed::State,
-    /// Remaining fuel (`None`: unlimited).
+    /// Instructions left to run (`None`: no limit); see [`fuel`].
     fuel: Option<u64>,
+    /// The native nesting depth at which the dispatch loop last stopped
+    /// for want of fuel, its frames left in place; see [`fuel`].
+    fuel_suspended: Option<usize>,
 }
 
 impl Vm {
@@ -193,6 +199,7 @@ impl Vm {
             native_data: 0,
             embed: crate::embed::State::default(),
             fuel: None,
+            fuel_suspended: None,
         };
         vm.sym_init = vm.symbols.intern("init");
         vm.sym_class = vm.symbols.intern("class");
@@ -347,26 +354,6 @@ impl Vm {
         let result = f(self);
         self.heap.unpin(pin);
         result
-    }
-}
-
-impl Vm {
-    pub fn set_fuel(&mut self, fuel: Option<u64>) {
-        self.fuel = fuel;
-    }
-
-    pub fn fuel(&self) -> Option<u64> {
-        self.fuel
-    }
-
-    pub fn add_fuel(&mut self, n: u64) {
-        if let Some(f) = &mut self.fuel {
-            *f = f.saturating_add(n);
-        }
-    }
-
-    pub fn fuel_suspended(&self) -> bool {
-        true
     }
 }
 

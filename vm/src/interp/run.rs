@@ -14,7 +14,8 @@ use crate::value::Value;
 
 impl Vm {
     /// Runs until the frame at depth `stop` (a boundary frame) returns, and
-    /// gives its result.
+    /// gives its result. After [`Exc::OutOfFuel`], see
+    /// [`Vm::resume_execute`].
     pub(crate) fn execute(&mut self, stop: usize) -> Result<Value, Exc> {
         loop {
             match self.run_frames(stop) {
@@ -23,6 +24,7 @@ impl Vm {
                     return Err(e)
                 }
                 Err(Exc::Error(e)) => {
+                    let e = self.throw_safepoint(e)?;
                     // Unwinds to a handler (and continues) or out of `stop`.
                     self.unwind(e, stop)?;
                 }
@@ -30,9 +32,29 @@ impl Vm {
         }
     }
 
+    /// Throwing is a safepoint, as a backward jump is: a handler whose code
+    /// leads back to the throw loops through no other. Polled before
+    /// unwinding, so that a `MemoryError` the collection raises comes from
+    /// the throwing instruction, in place of its error, and goes to the
+    /// same handler. Gives the error to unwind.
+    fn throw_safepoint(&mut self, e: Value) -> Result<Value, Exc> {
+        if !self.safepoint_due() {
+            return Ok(e);
+        }
+        // Rooted: the collection may move it.
+        self.temp_roots.push(e);
+        let polled = self.safepoint();
+        let e = self.temp_roots.pop().expect("the error, rooted above");
+        match polled {
+            Ok(()) => Ok(e),
+            Err(Exc::Error(memory)) => Ok(memory),
+            Err(stop) => Err(stop),
+        }
+    }
+
     fn run_frames(&mut self, stop: usize) -> Result<Value, Exc> {
         // Two copies of the loop, so the common one carries no counting.
-        if self.collect_stats || self.heap.config.stress {
+        if self.collect_stats || self.heap.config.stress || self.metered() {
             self.run_loop::<true>(stop)
         } else {
             self.run_loop::<false>(stop)
@@ -411,6 +433,19 @@ impl Vm {
                 if let Err(e) = collected {
                     throw!(e);
                 }
+            }
+            // Fuel is taken before the instruction runs, so at zero nothing
+            // is half done: with the stack's length and the frame's `ip`
+            // written back, the frames and stack are a state the loop can
+            // start from again (`Vm::resume_execute`).
+            if STATS && !self.burn_fuel() {
+                let len = sp_index!();
+                // SAFETY: as before the slow path: `sp` is within the
+                // reserved capacity and the slots below it are written.
+                unsafe { self.stack.set_len(len) };
+                save!();
+                self.suspend_for_fuel();
+                return Err(Exc::OutOfFuel);
             }
             // SAFETY: `ip` stays inside the code: the verifier checks that
             // every jump target (and handler) is an instruction boundary
@@ -1025,11 +1060,11 @@ impl Vm {
                         }
                     }
                     Instr::Jump(t) => {
-                        let backward = (t as usize) < ip;
-                        ip = t as usize;
-                        if backward {
+                        if (t as usize) < ip {
                             // A safepoint: objects may move, so the frame's
-                            // closure is read again.
+                            // closure is read again. An error it raises is
+                            // the jump's (its line, its handlers), so `ip`
+                            // moves only after it.
                             save!();
                             let polled = self.safepoint();
                             frame = self.frames[self.frames.len() - 1];
@@ -1037,6 +1072,7 @@ impl Vm {
                                 throw!(e);
                             }
                         }
+                        ip = t as usize;
                     }
                     Instr::JumpIfFalse(t) => {
                         if !pop!().truthy() {
