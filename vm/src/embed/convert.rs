@@ -354,24 +354,32 @@ impl<T: FromValue> FromValue for BTreeMap<String, T> {
 /// let mut vm = cairn_vm::interp::Vm::new();
 /// assert_eq!((1, "two", 3.0).into_args(&mut vm).unwrap().len(), 3);
 /// ```
-pub trait IntoArgs {
-    /// The argument values.
+pub trait IntoArgs: Sized {
+    /// Appends the argument values to `out` (a buffer the runtime reuses,
+    /// so a call from Rust allocates nothing for its arguments).
     ///
     /// # Errors
     /// An argument did not convert.
-    fn into_args(self, vm: &mut Vm) -> Result<Vec<Value>, Error>;
+    fn push_args(self, vm: &mut Vm, out: &mut Vec<Value>) -> Result<(), Error>;
+
+    /// The argument values, in a new `Vec`.
+    ///
+    /// # Errors
+    /// An argument did not convert.
+    fn into_args(self, vm: &mut Vm) -> Result<Vec<Value>, Error> {
+        let mut out = Vec::new();
+        self.push_args(vm, &mut out)?;
+        Ok(out)
+    }
 }
 
 impl<T: IntoValue> IntoArgs for Vec<T> {
-    fn into_args(self, vm: &mut Vm) -> Result<Vec<Value>, Error> {
-        let mut out = Vec::with_capacity(self.len());
+    fn push_args(self, vm: &mut Vm, out: &mut Vec<Value>) -> Result<(), Error> {
         for (i, x) in self.into_iter().enumerate() {
-            out.push(
-                x.into_value(vm)
-                    .map_err(|e| e.context(format_args!("argument {}", i + 1)))?,
-            );
+            let v = x.into_value(vm);
+            out.push(v.map_err(|e| e.context(format_args!("argument {}", i + 1)))?);
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -379,10 +387,11 @@ macro_rules! tuples {
     ($n:literal: $($t:ident $i:tt),*) => {
         impl<$($t: IntoValue),*> IntoArgs for ($($t,)*) {
             #[allow(unused_variables)]
-            fn into_args(self, vm: &mut Vm) -> Result<Vec<Value>, Error> {
-                Ok(vec![$(self.$i.into_value(vm).map_err(|e| {
+            fn push_args(self, vm: &mut Vm, out: &mut Vec<Value>) -> Result<(), Error> {
+                $(out.push(self.$i.into_value(vm).map_err(|e| {
                     e.context(format_args!("argument {}", $i + 1))
-                })?),*])
+                })?);)*
+                Ok(())
             }
         }
 
@@ -418,8 +427,8 @@ macro_rules! tuples {
 }
 
 impl IntoArgs for () {
-    fn into_args(self, _: &mut Vm) -> Result<Vec<Value>, Error> {
-        Ok(Vec::new())
+    fn push_args(self, _: &mut Vm, _: &mut Vec<Value>) -> Result<(), Error> {
+        Ok(())
     }
 }
 

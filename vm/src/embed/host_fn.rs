@@ -267,8 +267,19 @@ macro_rules! host_functions {
             fn call(&self, vm: &mut Vm, receiver: Value, args: &[Value]) -> Result<Value, Exc> {
                 check_count(vm, self.name, args, $n)?;
                 $(let $a = arg::<$a>(vm, self.name, args, $i)?;)*
-                let result = (self.f)(&mut Caller { vm: &mut *vm, receiver }, $($a),*);
-                result.into_result(vm)
+                // The closure's Rust locals may hold Values across calls
+                // back into Cairn: keep the nursery where it is until it
+                // returns (or panics: the pin is released before the
+                // panic goes on to `call_bound`).
+                let pin = vm.heap.pin();
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    (self.f)(&mut Caller { vm: &mut *vm, receiver }, $($a),*)
+                }));
+                vm.heap.unpin(pin);
+                match result {
+                    Ok(result) => result.into_result(vm),
+                    Err(payload) => std::panic::resume_unwind(payload),
+                }
             }
         }
 
@@ -331,11 +342,7 @@ fn call_bound(vm: &mut Vm, receiver: Value, args: &[Value]) -> Result<Value, Exc
         vm.native_depth,
         vm.temp_roots.len(),
     );
-    // Rust locals of the closure may hold Values across calls back into
-    // Cairn: keep the nursery where it is until it returns.
-    let pin = vm.heap.pin();
     let outcome = catch_unwind(AssertUnwindSafe(|| f.call(vm, receiver, args)));
-    vm.heap.unpin(pin);
     match outcome {
         Ok(result) => result,
         Err(payload) => {

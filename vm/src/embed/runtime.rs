@@ -181,6 +181,8 @@ struct Suspended {
 pub struct Runtime {
     vm: Vm,
     suspended: Option<Suspended>,
+    /// The buffer calls from Rust convert their arguments into.
+    args: Vec<Value>,
 }
 
 impl Runtime {
@@ -205,6 +207,7 @@ impl Runtime {
         Runtime {
             vm,
             suspended: None,
+            args: Vec::new(),
         }
     }
 
@@ -382,8 +385,7 @@ impl Runtime {
                 "global '{name}' is a {class}, not a Function"
             )));
         }
-        let args = args.into_args(&mut self.vm)?;
-        let v = self.run_call(f, None, &args)?;
+        let v = self.run_call(f, None, args)?;
         R::from_value(v, &mut self.vm)
     }
 
@@ -405,8 +407,7 @@ impl Runtime {
         args: impl IntoArgs,
     ) -> Result<R, Error> {
         let callee = f.handle().value(&self.vm)?;
-        let args = args.into_args(&mut self.vm)?;
-        let v = self.run_call(callee, None, &args)?;
+        let v = self.run_call(callee, None, args)?;
         R::from_value(v, &mut self.vm)
     }
 
@@ -436,8 +437,7 @@ impl Runtime {
             let class = self.vm.class_name(class);
             return Err(Error::not_found(format!("{class} has no method '{name}'")));
         };
-        let args = args.into_args(&mut self.vm)?;
-        let v = self.run_call(method, Some(this), &args)?;
+        let v = self.run_call(method, Some(this), args)?;
         R::from_value(v, &mut self.vm)
     }
 
@@ -709,17 +709,29 @@ impl Runtime {
         &mut self,
         f: Value,
         receiver: Option<Value>,
-        args: &[Value],
+        args: impl IntoArgs,
     ) -> Result<Value, Error> {
         self.discard_suspended();
+        // Converted into a buffer kept between calls: a call from Rust
+        // allocates only what its Cairn values need. Nothing collects
+        // before they are on the operand stack.
+        let mut buf = std::mem::take(&mut self.args);
+        buf.clear();
+        let converted = args.push_args(&mut self.vm, &mut buf);
         let vm = &mut self.vm;
         let at = vm.stack.len();
-        vm.stack.push(receiver.unwrap_or(f));
-        vm.stack.extend_from_slice(args);
+        let argc = buf.len();
+        if converted.is_ok() {
+            vm.stack.push(receiver.unwrap_or(f));
+            vm.stack.extend_from_slice(&buf);
+        }
+        self.args = buf;
+        converted?;
+        let vm = &mut self.vm;
         let depth = vm.frames.len();
         let started = match receiver {
-            Some(_) => vm.call_method(f, at, args.len()),
-            None => vm.call_value_at(f, at, args.len()),
+            Some(_) => vm.call_method(f, at, argc),
+            None => vm.call_value_at(f, at, argc),
         };
         let pushed = match started {
             Ok(p) => p,

@@ -80,6 +80,9 @@ pub struct HostTable {
     caps: Capabilities,
     grants: Grants,
     embedder: Vec<HostFn>,
+    /// Whether standard output was written since it was last flushed: a
+    /// flush with nothing to flush (after every embedded call) is skipped.
+    unflushed: bool,
 }
 
 impl Default for HostTable {
@@ -96,6 +99,7 @@ impl HostTable {
             caps: Capabilities::none(),
             grants: Grants::default(),
             embedder: Vec::new(),
+            unflushed: false,
         }
     }
 
@@ -154,6 +158,12 @@ impl HostTable {
     /// [`CallError::Exit`] from `exit`.
     pub fn call(&mut self, number: u16, mut args: Vec<HostValue>) -> Result<HostValue, CallError> {
         if let Some(call) = Call::from_number(number) {
+            match call {
+                Call::StdoutFlush if !self.unflushed => return Ok(HostValue::Nil),
+                Call::StdoutFlush => self.unflushed = false,
+                Call::StdoutWrite => self.unflushed = true,
+                _ => {}
+            }
             let desc = call.desc();
             check_signature(desc, &args)?;
             let resolved = self.check(&desc.requires, &args)?;
