@@ -30,6 +30,18 @@ pub(crate) fn setter_name(field: &str) -> String {
 
 /// What a constructor may return: the Rust value, or a `Result` of it whose
 /// error becomes a Cairn exception.
+///
+/// ```
+/// use cairn_vm::embed::{ClassBuilder, Config, Exception, Runtime};
+/// struct Age(u8);
+/// let mut rt = Runtime::new(Config::default());
+/// let class = rt.register_class(ClassBuilder::<Age>::new("Age").constructor(|n: i64| {
+///     u8::try_from(n).map(Age).map_err(|_| Exception::new("ValueError", "not an age"))
+/// }));
+/// assert!(rt.call_function::<cairn_vm::embed::Handle>(&class, (30,)).is_ok());
+/// let e = rt.call_function::<cairn_vm::embed::Handle>(&class, (-1,)).unwrap_err();
+/// assert_eq!(e.class(), "ValueError");
+/// ```
 pub trait IntoHostObject<T> {
     /// The value, or the exception.
     ///
@@ -55,6 +67,17 @@ impl<T: Any + Send, E: Display + 'static> IntoHostObject<T> for Result<T, E> {
 
 /// A closure that constructs a `T`: `Fn(A1, ..., An) -> T` (or `->
 /// Result<T, E>`), up to 8 parameters.
+///
+/// ```
+/// use cairn_vm::embed::{ClassBuilder, Config, Runtime};
+/// struct Rgb(u8, u8, u8);
+/// let mut rt = Runtime::new(Config::default());
+/// let class = rt.register_class(
+///     ClassBuilder::<Rgb>::new("Rgb").constructor(|r: u8, g: u8, b: u8| Rgb(r, g, b)),
+/// );
+/// let e = rt.call_function::<cairn_vm::embed::Handle>(&class, (1, 2, 300)).unwrap_err();
+/// assert_eq!(e.message(), "Rgb(): argument 3: 300 is out of range for u8");
+/// ```
 pub trait HostConstructor<T, Marker>: Send + Sync + 'static {
     #[doc(hidden)]
     fn erase(self, name: &'static str) -> Arc<dyn HostCallable>;
@@ -62,6 +85,17 @@ pub trait HostConstructor<T, Marker>: Send + Sync + 'static {
 
 /// A closure that is a method of `T`: `Fn(&mut T, A1, ..., An) -> R`, up to
 /// 8 parameters after the receiver.
+///
+/// ```
+/// use cairn_vm::embed::{ClassBuilder, Config, Runtime};
+/// let mut rt = Runtime::new(Config::default());
+/// rt.register_class(ClassBuilder::<Vec<String>>::new("Names")
+///     .method("add", |v: &mut Vec<String>, name: String| v.push(name))
+///     .method("count", |v: &mut Vec<String>| v.len()));
+/// let names = rt.create_object(Vec::<String>::new()).unwrap();
+/// rt.call_method::<()>(&names, "add", ("ada",)).unwrap();
+/// assert_eq!(rt.call_method::<usize>(&names, "count", ()).unwrap(), 1);
+/// ```
 pub trait HostMethod<T, Marker>: Send + Sync + 'static {
     #[doc(hidden)]
     fn erase(self, name: &'static str) -> Arc<dyn HostCallable>;
