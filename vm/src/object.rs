@@ -1,5 +1,5 @@
 //! Heap object kinds. Every object lives in the [`Heap`](crate::heap::Heap)
-//! and is reached through an [`ObjRef`]; [`Object::trace`] lists the
+//! and is reached through an [`ObjRef`]; [`Object::trace_mut`] lists the
 //! references an object holds, which is all the collector needs to know.
 
 use std::collections::HashMap;

@@ -304,7 +304,10 @@ where
     }
 }
 
-/// Describes a Rust type as a Cairn class: see the [module](self) docs.
+/// Describes a Rust type as a Cairn class, registered with
+/// [`Runtime::register_class`](crate::embed::Runtime::register_class): a
+/// constructor, methods taking `&mut T`, and property getters and setters.
+/// The heap owns the objects and drops each `T` when it is collected.
 ///
 /// ```
 /// use cairn_vm::embed::{ClassBuilder, Config, Runtime};

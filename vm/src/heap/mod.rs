@@ -4,7 +4,7 @@
 //!
 //! **Layout.** Objects live in one table of slots and are named by index
 //! ([`ObjRef`]); an object's payload (a list's items, a string's bytes) is
-//! owned by its slot. Indexes below [`Heap::nursery_end`] are the young
+//! owned by its slot. Indexes below `Heap::nursery_end` are the young
 //! generation: an *eden* where allocation bumps a pointer, and two
 //! *survivor* spaces. Indexes from there up are the old generation, a table
 //! with a free list.

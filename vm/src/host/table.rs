@@ -1,6 +1,6 @@
 //! The numbered host-call table: what each call takes, returns and requires.
 //!
-//! The [`calls!`] invocation below is the single definition of the built-in
+//! The `calls!` invocation below is the single definition of the built-in
 //! calls. It produces the [`Call`] enum (the call numbers), the descriptor
 //! table [`CALLS`] the dispatcher validates arguments against, and the
 //! reference table of `spec/hostcalls.md` ([`markdown_table`]), which a test

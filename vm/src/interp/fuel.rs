@@ -12,12 +12,12 @@
 //! `catch` or `finally` intercepts.
 //!
 //! The loop leaves the frames and the operand stack as they were, so the
-//! computation can go on: add fuel and call [`Vm::resume_execute`]. That is
+//! computation can go on: add fuel and call `Vm::resume_execute` (what [`Runtime::resume`](crate::embed::Runtime::resume) does). That is
 //! sound only when fuel ran out in the loop that the host started. When it
 //! runs out in a nested loop (a callback of `map` or `sort_by`, a user
 //! `to_string`, a fiber's `resume`), the native function that started that
 //! loop is abandoned half-way: its frames are dropped and the error passes
-//! up through the outer loops, which cannot go on. [`Vm::can_resume`] tells
+//! up through the outer loops, which cannot go on. `Vm::can_resume` tells
 //! the two apart. [`Vm::run_module`] does not resume: it drops the
 //! program's frames and reports [`Finish::OutOfFuel`](super::load::Finish).
 //!
