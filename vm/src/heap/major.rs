@@ -37,7 +37,7 @@ impl Heap {
             work: Vec::new(),
         };
         roots(&mut m);
-        for obj in slots[..nursery_end].iter_mut().flatten() {
+        for obj in slots.range_mut(0..nursery_end).flatten() {
             obj.trace_mut(&mut m);
         }
         // An explicit work list, so no object graph can overflow the Rust
@@ -65,6 +65,9 @@ impl Heap {
             } else {
                 if self.slots[i].take().is_some() {
                     self.stats.freed_objects += 1;
+                    if !self.cards.is_empty() {
+                        self.cards.remove(&(i as u32));
+                    }
                     if !self.hashes.is_empty() {
                         self.hashes.remove(&(i as u32));
                     }
@@ -78,14 +81,14 @@ impl Heap {
         self.slots.truncate(last_live);
         self.remembered.truncate(last_live);
         self.marks.truncate(last_live);
-        if self.slots.capacity() > 2 * self.slots.len() + 1024 {
-            self.slots
-                .shrink_to(self.slots.len() + self.slots.len() / 2);
+        if self.marks.capacity() > 2 * self.marks.len() + 1024 {
             self.remembered.shrink_to_fit();
             self.marks.shrink_to_fit();
         }
         let remembered = &self.remembered;
         self.remset.retain(|&i| remembered[i as usize]);
+        let cards = &self.cards;
+        self.carded.retain(|i| cards.contains_key(i));
         self.old_bytes = live_bytes;
         self.major_threshold = (live_bytes * 2).max(self.config.major_start);
         if let Some(max) = self.config.max_heap {

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::{Heap, Tracer};
+use super::trace::key_ref;
+use super::{card_entries, Heap, Tracer, CARD_SHIFT};
+use crate::object::Object;
 use crate::value::ObjRef;
 
 /// `Heap::forward` of a young object that has not been evacuated.
@@ -47,6 +49,23 @@ impl Evac<'_> {
     /// remembered if one of them names a young object that can move, or
     /// sets it aside until the pin is released if one names a pinned one.
     fn scan(&mut self, j: usize) {
+        // A large old list or map is scanned card by card, so that only
+        // the cards still holding young references stay remembered.
+        if j >= self.heap.nursery_end {
+            if let Some(n) = self.heap.slots[j].as_ref().and_then(card_entries) {
+                let cards = n.div_ceil(1 << CARD_SHIFT);
+                let mut bits = vec![u64::MAX; cards.div_ceil(64)];
+                if cards % 64 != 0 {
+                    bits[cards / 64] = (1 << (cards % 64)) - 1;
+                }
+                self.scan_cards(j, &bits);
+                return;
+            }
+        }
+        self.scan_whole(j);
+    }
+
+    fn scan_whole(&mut self, j: usize) {
         let Some(mut obj) = self.heap.slots[j].take() else {
             return;
         };
@@ -60,6 +79,76 @@ impl Evac<'_> {
         if rememberable && self.saw_young {
             heap.remember(j);
         } else if rememberable && self.saw_pinned {
+            heap.deferred.push(j as u32);
+        }
+    }
+
+    /// Visits the references in the dirty cards of the large list or map
+    /// at `j` (`bits`, one per card), keeping dirty the cards that still
+    /// hold young references. A map whose keys in those cards name young
+    /// objects is scanned whole, since renaming a key rehashes the map.
+    fn scan_cards(&mut self, j: usize, bits: &[u64]) {
+        let Some(mut obj) = self.heap.slots[j].take() else {
+            return;
+        };
+        let mut keep = vec![0u64; bits.len()];
+        let (mut kept, mut pinned, mut whole) = (false, false, false);
+        let nursery_end = self.heap.nursery_end;
+        let cards = bits.iter().enumerate().flat_map(|(w, &word)| {
+            (0..64)
+                .filter(move |b| word & (1 << b) != 0)
+                .map(move |b| w * 64 + b)
+        });
+        for card in cards {
+            let lo = card << CARD_SHIFT;
+            self.saw_young = false;
+            self.saw_pinned = false;
+            match &mut obj {
+                Object::List(items) => {
+                    let hi = items.len().min(lo + (1 << CARD_SHIFT));
+                    if lo < hi {
+                        items[lo..hi].iter_mut().for_each(|v| self.value(v));
+                    }
+                }
+                Object::Map(m) => {
+                    let hi = m.entries.len().min(lo + (1 << CARD_SHIFT));
+                    let Some(slice) = m.entries.get_range_mut(lo..hi) else {
+                        continue;
+                    };
+                    let young_key = slice
+                        .keys()
+                        .any(|k| key_ref(k).is_some_and(|r| r.index() < nursery_end));
+                    if young_key || !m.hashed.is_empty() {
+                        whole = true;
+                        break;
+                    }
+                    for (kv, v) in slice.values_mut() {
+                        self.value(kv);
+                        self.value(v);
+                    }
+                }
+                _ => {
+                    whole = true;
+                    break;
+                }
+            }
+            if self.saw_young {
+                keep[card / 64] |= 1 << (card % 64);
+                kept = true;
+            }
+            pinned |= self.saw_pinned;
+        }
+        self.heap.slots[j] = Some(obj);
+        if whole {
+            self.scan_whole(j);
+            return;
+        }
+        let heap = &mut *self.heap;
+        if kept {
+            heap.cards.insert(j as u32, keep);
+            heap.carded.push(j as u32);
+        }
+        if pinned {
             heap.deferred.push(j as u32);
         }
     }
@@ -160,6 +249,17 @@ impl Heap {
             survivor_bytes: 0,
         };
         roots(&mut ev);
+        // Large containers remembered by card, unless remembered whole
+        // (then the whole object is scanned below).
+        let carded = std::mem::take(&mut ev.heap.carded);
+        let mut cards = std::mem::take(&mut ev.heap.cards);
+        for j in carded {
+            if let Some(bits) = cards.remove(&j) {
+                if !ev.heap.remembered[j as usize] {
+                    ev.scan_cards(j as usize, &bits);
+                }
+            }
+        }
         // Objects written since the last collection: old ones, and pinned
         // young ones (which may have been given references to objects that
         // move). Those that still hold young references stay remembered.
@@ -179,11 +279,9 @@ impl Heap {
         let moved_hashes = std::mem::take(&mut ev.moved_hashes);
         // Empty the spaces evacuated: what is left there is garbage.
         for range in [eden_lo..eden_hi, from_lo..from_hi] {
-            for i in range {
-                self.slots[i] = None;
-                self.forward[i] = NOT_MOVED;
-                self.age[i] = 0;
-            }
+            self.slots.clear_range(range.clone());
+            self.forward[range.clone()].fill(NOT_MOVED);
+            self.age[range].fill(0);
         }
         if !self.hashes.is_empty() || !moved_hashes.is_empty() {
             let gone = |i: u32| {

@@ -31,6 +31,7 @@
 mod handles;
 mod major;
 mod minor;
+mod slots;
 mod stats;
 pub mod trace;
 mod verify;
@@ -43,6 +44,25 @@ pub use trace::Tracer;
 
 use crate::object::Object;
 use crate::value::ObjRef;
+use slots::SlotTable;
+
+/// Lists and maps with at least this many entries are remembered by card
+/// when written entry by entry.
+const CARD_MIN_ENTRIES: usize = 1024;
+/// A card covers `1 << CARD_SHIFT` entries.
+const CARD_SHIFT: u32 = 7;
+
+/// How many entries `obj` has if it is a list or map large enough to be
+/// remembered by card. Keys that hash by a class's `hash` are also listed
+/// outside the entries, so maps that have any are remembered whole.
+fn card_entries(obj: &Object) -> Option<usize> {
+    let n = match obj {
+        Object::List(items) => items.len(),
+        Object::Map(m) if m.hashed.is_empty() => m.entries.len(),
+        _ => return None,
+    };
+    (n >= CARD_MIN_ENTRIES).then_some(n)
+}
 
 /// Sizes and policies, chosen by measurement (see `spec/heap.md`).
 #[derive(Clone, Debug)]
@@ -69,13 +89,15 @@ pub struct HeapConfig {
     pub stress_major_every: u32,
     /// Check the heap's invariants after every collection.
     pub verify: bool,
+    /// Print a line to stderr for every collection (`CAIRN_GC_TRACE=1`).
+    pub trace: bool,
 }
 
 impl Default for HeapConfig {
     fn default() -> HeapConfig {
         HeapConfig {
-            eden: 32 * 1024,
-            survivor: 4 * 1024,
+            eden: 8 * 1024,
+            survivor: 1024,
             tenure_age: 2,
             large_object: 32 * 1024,
             major_start: 16 << 20,
@@ -83,13 +105,14 @@ impl Default for HeapConfig {
             stress: false,
             stress_major_every: 64,
             verify: false,
+            trace: false,
         }
     }
 }
 
 impl HeapConfig {
     /// The defaults, adjusted by `CAIRN_GC_STRESS=1` (stress and verify),
-    /// `CAIRN_GC_VERIFY=1`, and for measuring, `CAIRN_GC_EDEN=N` (objects)
+    /// `CAIRN_GC_VERIFY=1`, `CAIRN_GC_TRACE=1` (a line per collection), and for measuring, `CAIRN_GC_EDEN=N` (objects)
     /// and `CAIRN_GC_TENURE=N` (minor collections survived before
     /// promotion).
     pub fn from_env() -> HeapConfig {
@@ -105,6 +128,7 @@ impl HeapConfig {
         HeapConfig {
             stress,
             verify: stress || on("CAIRN_GC_VERIFY"),
+            trace: on("CAIRN_GC_TRACE"),
             eden,
             survivor: eden / 8,
             tenure_age: number("CAIRN_GC_TENURE")
@@ -132,7 +156,7 @@ pub struct Pin {
 }
 
 pub struct Heap {
-    slots: Vec<Option<Object>>,
+    slots: SlotTable,
     /// The young generation is `[0, nursery_end)`: two survivor spaces,
     /// then the eden `[eden_start, nursery_end)`.
     nursery_end: usize,
@@ -161,6 +185,13 @@ pub struct Heap {
     /// Per slot: in the remembered set (old) or marked (during a major).
     remembered: Vec<bool>,
     remset: Vec<u32>,
+    /// Large old lists and maps written entry by entry ([`Heap::get_mut_entry`])
+    /// are remembered by card instead of whole: per object, a bit for each
+    /// run of `1 << CARD_SHIFT` entries written since the last minor
+    /// collection (or still holding young references).
+    cards: HashMap<u32, Vec<u64>>,
+    /// The objects in `cards`, in the order they were first marked.
+    carded: Vec<u32>,
     /// Objects whose only young references name pinned objects: they need
     /// no scanning until the pin is released, and then join the
     /// remembered set.
@@ -201,10 +232,8 @@ impl Heap {
         };
         let eden_start = 2 * survivor;
         let nursery_end = eden_start + eden;
-        let mut slots = Vec::with_capacity(nursery_end + 1024);
-        slots.resize_with(nursery_end, || None);
         Heap {
-            slots,
+            slots: SlotTable::new(nursery_end),
             nursery_end,
             eden_start,
             top: eden_start,
@@ -218,6 +247,8 @@ impl Heap {
             free: Vec::new(),
             remembered: vec![false; nursery_end],
             remset: Vec::new(),
+            cards: HashMap::new(),
+            carded: Vec::new(),
             deferred: Vec::new(),
             marks: vec![false; nursery_end],
             hashes: HashMap::new(),
@@ -258,12 +289,23 @@ impl Heap {
     }
 
     #[cold]
-    fn alloc_old(&mut self, obj: Object, size: usize) -> ObjRef {
+    fn alloc_old(&mut self, mut obj: Object, size: usize) -> ObjRef {
+        // It may hold young references from the start: then it is
+        // remembered. Most objects that overflow the eden (the strings a
+        // native like `split` makes by the thousand) hold none, and
+        // remembering them all would make the next minor collection scan
+        // every one.
+        let mut finder = YoungFinder {
+            nursery_end: self.nursery_end,
+            found: false,
+        };
+        obj.trace_mut(&mut finder);
         let i = self.old_slot();
         self.slots[i] = Some(obj);
         self.grew_old(size);
-        // It may hold young references from the start.
-        self.remember(i);
+        if finder.found {
+            self.remember(i);
+        }
         ObjRef(i as u32)
     }
 
@@ -272,10 +314,9 @@ impl Heap {
         match self.free.pop() {
             Some(i) => i as usize,
             None => {
-                self.slots.push(None);
                 self.remembered.push(false);
                 self.marks.push(false);
-                self.slots.len() - 1
+                self.slots.push_free()
             }
         }
     }
@@ -346,6 +387,58 @@ impl Heap {
             Some(Some(obj)) => obj,
             _ => dangling(r),
         }
+    }
+
+    /// [`Heap::get_mut`] for a write to one entry of a list or map: item
+    /// `entry` of a list (its length, to push), or entry `entry` of a map
+    /// in insertion order (its length, to add one). A large old container
+    /// then has only that entry's card remembered, so the next minor
+    /// collection scans that card and not every entry.
+    #[inline]
+    pub fn get_mut_entry(&mut self, r: ObjRef, entry: usize) -> &mut Object {
+        let i = r.index();
+        if (i >= self.nursery_end || i < self.pinned) && !self.remembered[i] {
+            self.remember_entry(i, entry);
+        }
+        match self.slots.get_mut(i) {
+            Some(Some(obj)) => obj,
+            _ => dangling(r),
+        }
+    }
+
+    /// The object behind a reference, for a write whose barrier the caller
+    /// runs itself afterwards, with [`Heap::get_mut_entry`], before the next
+    /// safepoint (for a map entry whose index is known only once found).
+    #[inline]
+    pub(crate) fn get_mut_unbarriered(&mut self, r: ObjRef) -> &mut Object {
+        match self.slots.get_mut(r.index()) {
+            Some(Some(obj)) => obj,
+            _ => dangling(r),
+        }
+    }
+
+    #[cold]
+    fn remember_entry(&mut self, i: usize, entry: usize) {
+        let large = i >= self.nursery_end
+            && self
+                .slots
+                .get(i)
+                .and_then(|s| s.as_ref())
+                .and_then(card_entries)
+                .is_some();
+        if !large {
+            self.remember(i);
+            return;
+        }
+        let card = entry >> CARD_SHIFT;
+        let bits = self.cards.entry(i as u32).or_insert_with(|| {
+            self.carded.push(i as u32);
+            Vec::new()
+        });
+        if bits.len() <= card / 64 {
+            bits.resize(card / 64 + 1, 0);
+        }
+        bits[card / 64] |= 1 << (card % 64);
     }
 
     #[cold]
@@ -423,15 +516,37 @@ impl Heap {
         let stress_major =
             self.config.stress && self.stats.minor_collections - self.minors_at_major + 1 >= period;
         let mut major = std::mem::take(&mut self.major_due) || stress_major;
+        let promoted_before = self.stats.promoted_objects;
+        let young_before = self.top - self.eden_start + self.from_top - self.from;
         self.minor(roots);
         let minor_done = start.elapsed();
+        if self.config.trace {
+            eprintln!(
+                "gc: minor {}: {:.3} ms, {} young objects, {} promoted, {} kept young, {} slots",
+                self.stats.minor_collections,
+                minor_done.as_secs_f64() * 1e3,
+                young_before,
+                self.stats.promoted_objects - promoted_before,
+                self.from_top - self.from,
+                self.slots.len(),
+            );
+        }
         self.stats.note_minor_pause(minor_done);
         // Only a major collection can tell whether the heap is really full.
         major |= self.would_exceed(0);
         if major {
             self.minors_at_major = self.stats.minor_collections;
             self.major(roots);
-            self.stats.note_major_pause(start.elapsed() - minor_done);
+            let pause = start.elapsed() - minor_done;
+            self.stats.note_major_pause(pause);
+            if self.config.trace {
+                eprintln!(
+                    "gc: major {}: {:.3} ms, {} old bytes live",
+                    self.stats.major_collections,
+                    pause.as_secs_f64() * 1e3,
+                    self.old_bytes,
+                );
+            }
         }
         if self.config.verify {
             self.verify(major);
@@ -453,6 +568,22 @@ impl Heap {
     /// allocated since (old garbage counts until a major collection).
     pub fn object_count(&self) -> usize {
         self.slots.iter().filter(|s| s.is_some()).count()
+    }
+}
+
+/// Finds whether an object holds a reference into the nursery.
+struct YoungFinder {
+    nursery_end: usize,
+    found: bool,
+}
+
+impl Tracer for YoungFinder {
+    fn obj(&mut self, r: &mut ObjRef) {
+        self.found |= r.index() < self.nursery_end;
+    }
+
+    fn moves(&self, _: ObjRef) -> bool {
+        false
     }
 }
 

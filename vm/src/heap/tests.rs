@@ -282,3 +282,107 @@ fn a_pinned_object_written_in_a_nested_loop_keeps_what_it_was_given() {
     assert_eq!(text(&h, now), "stored into a pinned list");
     h.unpin(pin);
 }
+
+#[test]
+fn objects_overflowing_the_eden_are_remembered_only_with_young_references() {
+    let mut h = heap();
+    let young = string(&mut h, "young");
+    // Fill the eden so what follows is allocated old.
+    let mut fillers = Vec::new();
+    while h.top < h.nursery_end {
+        fillers.push(string(&mut h, "filler"));
+    }
+    let plain = string(&mut h, "plain");
+    let holder = list(&mut h, vec![young]);
+    assert!(!h.is_young(plain.as_obj().unwrap()));
+    assert!(!h.is_young(holder.as_obj().unwrap()));
+    assert_eq!(h.remset, vec![holder.as_obj().unwrap().0]);
+    // The young string is reachable only through the old list.
+    let mut roots = [holder];
+    collect(&mut h, &mut roots);
+    let kept = items(&h, roots[0])[0];
+    assert_eq!(text(&h, kept), "young");
+}
+
+#[test]
+fn growing_the_slot_table_keeps_every_object() {
+    let mut h = heap();
+    // Far more old objects than the first chunk of the slot table holds.
+    let mut roots: Vec<Value> = (0..200_000)
+        .map(|i| string(&mut h, &i.to_string()))
+        .collect();
+    collect(&mut h, &mut roots);
+    collect(&mut h, &mut roots);
+    major(&mut h, &mut roots);
+    for (i, v) in roots.iter().enumerate().step_by(997) {
+        assert_eq!(text(&h, *v), i.to_string());
+    }
+    // Keep ten that went straight to the old generation's first slots (the
+    // first 64 filled the eden and were promoted later, to the end).
+    roots.drain(..64);
+    roots.truncate(10);
+    major(&mut h, &mut roots);
+    assert_eq!(h.object_count(), 10);
+    assert!(h.slots.len() < 70_000, "the table's free tail was kept");
+}
+
+#[test]
+fn large_containers_are_remembered_by_card() {
+    let mut h = heap();
+    // An old list of 5,000 old strings, and an old map of as many entries.
+    let mut roots: Vec<Value> = vec![list(&mut h, vec![]), Value::Nil];
+    let strings: Vec<Value> = (0..5000).map(|i| string(&mut h, &i.to_string())).collect();
+    let mut m = MapObj::default();
+    for (i, s) in strings.iter().enumerate() {
+        m.push(MapKey::Int(i as i64), Value::Int(i as i64), *s);
+    }
+    roots[1] = Value::Obj(h.alloc(Object::Map(Box::new(m))));
+    if let Object::List(items) = h.get_mut(roots[0].as_obj().unwrap()) {
+        items.extend(strings);
+    }
+    for _ in 0..3 {
+        collect(&mut h, &mut roots);
+    }
+    let (l, m) = (roots[0].as_obj().unwrap(), roots[1].as_obj().unwrap());
+    assert!(!h.is_young(l) && !h.is_young(m));
+    assert!(h.remset.is_empty() && h.cards.is_empty());
+
+    // Young strings stored into one item of each: only that card is
+    // remembered, and the strings survive through it alone.
+    let a = string(&mut h, "in the list");
+    let b = string(&mut h, "in the map");
+    if let Object::List(items) = h.get_mut_entry(l, 4321) {
+        items[4321] = a;
+    }
+    if let Object::Map(map) = h.get_mut_entry(m, 777) {
+        map.entries.get_index_mut(777).unwrap().1 .1 = b;
+    }
+    assert!(h.remset.is_empty());
+    assert_eq!(h.cards.len(), 2);
+    assert_eq!(h.cards[&l.0], vec![1u64 << (4321 >> CARD_SHIFT)]);
+    collect(&mut h, &mut roots);
+    let a = items(&h, roots[0])[4321];
+    assert_eq!(text(&h, a), "in the list");
+    let b = match h.get(m) {
+        Object::Map(map) => map.entries.get_index(777).unwrap().1 .1,
+        _ => unreachable!(),
+    };
+    assert_eq!(text(&h, b), "in the map");
+    // They stay young one more collection (tenure age 2): their cards stay
+    // dirty; once promoted, nothing is remembered.
+    assert!(h.is_young(a.as_obj().unwrap()));
+    assert_eq!(h.cards.len(), 2);
+    collect(&mut h, &mut roots);
+    assert!(h.cards.is_empty() && h.remset.is_empty());
+    let a = items(&h, roots[0])[4321];
+    assert_eq!(text(&h, a), "in the list");
+
+    // A write that is not to one entry remembers the whole list.
+    let c = string(&mut h, "pushed");
+    if let Object::List(items) = h.get_mut(l) {
+        items.push(c);
+    }
+    assert_eq!(h.remset, vec![l.0]);
+    collect(&mut h, &mut roots);
+    assert_eq!(text(&h, *items(&h, roots[0]).last().unwrap()), "pushed");
+}

@@ -80,7 +80,7 @@ impl Object {
     }
 }
 
-fn key_ref(k: &MapKey) -> Option<ObjRef> {
+pub(super) fn key_ref(k: &MapKey) -> Option<ObjRef> {
     match k {
         MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } => Some(*r),
         _ => None,

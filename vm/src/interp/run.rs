@@ -714,10 +714,9 @@ impl Vm {
                 Instr::SetIndex => {
                     if let (Value::Obj(r), Value::Int(n)) = (fpeek!(3), fpeek!(2)) {
                         let v = fpeek!(1);
-                        if let Object::List(items) = self.heap.get_mut(r) {
-                            if let Some(slot) =
-                                usize::try_from(n).ok().and_then(|n| items.get_mut(n))
-                            {
+                        let at = usize::try_from(n).unwrap_or(usize::MAX);
+                        if let Object::List(items) = self.heap.get_mut_entry(r, at) {
+                            if let Some(slot) = items.get_mut(at) {
                                 *slot = v;
                                 fdrop!(3);
                                 continue;

@@ -185,6 +185,15 @@ fn map_of(vm: &Vm, map: ObjRef) -> Option<&crate::object::MapObj> {
     }
 }
 
+/// The map for a write whose barrier the caller runs afterwards, with
+/// [`crate::heap::Heap::get_mut_entry`], before anything can collect.
+fn map_of_unbarriered(vm: &mut Vm, map: ObjRef) -> Option<&mut crate::object::MapObj> {
+    match vm.heap.get_mut_unbarriered(map) {
+        Object::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
 fn map_mut(vm: &mut Vm, map: ObjRef) -> Option<&mut crate::object::MapObj> {
     match vm.heap.get_mut(map) {
         Object::Map(m) => Some(m),
@@ -261,14 +270,22 @@ pub fn insert(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), 
 
 fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), Exc> {
     if let Some(k) = plain_key(vm, key) {
-        if let Some(m) = map_mut(vm, map) {
-            match m.entries.entry(k) {
-                Entry::Occupied(mut e) => e.get_mut().1 = value,
+        // The entry's index is known only once it is found, so the barrier
+        // is told after the write (nothing can collect in between).
+        if let Some(m) = map_of_unbarriered(vm, map) {
+            let at = match m.entries.entry(k) {
+                Entry::Occupied(mut e) => {
+                    e.get_mut().1 = value;
+                    e.index()
+                }
                 Entry::Vacant(e) => {
+                    let at = e.index();
                     e.insert((key, value));
                     m.version += 1;
+                    at
                 }
-            }
+            };
+            vm.heap.get_mut_entry(map, at);
         }
         return Ok(());
     }

@@ -43,7 +43,22 @@ fn items(vm: &Vm, r: Value) -> Vec<Value> {
 /// Runs `f` on the list's items; growth in place is reported to the heap
 /// (for pacing and the heap limit).
 fn with_list<T>(vm: &mut Vm, r: Value, f: impl FnOnce(&mut Vec<Value>) -> T) -> Option<T> {
-    let (out, grown) = match vm.heap.get_mut(list_ref(r)) {
+    with_list_at(vm, r, None, f)
+}
+
+/// [`with_list`] for a change to item `at` alone (or a push, at the
+/// length), which lets the write barrier remember just that part.
+fn with_list_at<T>(
+    vm: &mut Vm,
+    r: Value,
+    at: Option<usize>,
+    f: impl FnOnce(&mut Vec<Value>) -> T,
+) -> Option<T> {
+    let obj = match at {
+        Some(at) => vm.heap.get_mut_entry(list_ref(r), at),
+        None => vm.heap.get_mut(list_ref(r)),
+    };
+    let (out, grown) = match obj {
         Object::List(items) => {
             let before = items.capacity();
             let out = f(items);
@@ -58,6 +73,14 @@ fn with_list<T>(vm: &mut Vm, r: Value, f: impl FnOnce(&mut Vec<Value>) -> T) -> 
     Some(out)
 }
 
+/// The list's length (reading, so no write barrier).
+fn list_len(vm: &Vm, r: Value) -> usize {
+    match vm.heap.get(list_ref(r)) {
+        Object::List(items) => items.len(),
+        _ => 0,
+    }
+}
+
 fn new_list(vm: &mut Vm, items: Vec<Value>) -> Value {
     Value::Obj(vm.heap.alloc(Object::List(items)))
 }
@@ -69,12 +92,13 @@ pub fn slice_list(vm: &mut Vm, obj: Value, a: usize, b: usize) -> Result<Value, 
 
 fn len(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.len", args, 0, 0)?;
-    Ok(Value::Int(with_list(vm, r, |l| l.len()).unwrap_or(0) as i64))
+    Ok(Value::Int(list_len(vm, r) as i64))
 }
 
 fn push(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.push", args, 1, 1)?;
-    with_list(vm, r, |l| l.push(args[0]));
+    let at = list_len(vm, r);
+    with_list_at(vm, r, Some(at), |l| l.push(args[0]));
     Ok(Value::Nil)
 }
 
@@ -89,7 +113,7 @@ fn pop(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 fn insert(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.insert", args, 2, 2)?;
     let i = int_arg(vm, "List.insert", args, 0)?;
-    let len = with_list(vm, r, |l| l.len()).unwrap_or(0) as i64;
+    let len = list_len(vm, r) as i64;
     let at = if i < 0 { i + len } else { i };
     if at < 0 || at > len {
         return Err(vm.error_of(
@@ -104,7 +128,7 @@ fn insert(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 fn remove_at(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.remove_at", args, 1, 1)?;
     let i = int_arg(vm, "List.remove_at", args, 0)?;
-    let len = with_list(vm, r, |l| l.len()).unwrap_or(0) as i64;
+    let len = list_len(vm, r) as i64;
     let at = if i < 0 { i + len } else { i };
     if at < 0 || at >= len {
         return Err(vm.error_of(
@@ -140,7 +164,7 @@ fn slice(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.slice", args, 2, 2)?;
     let a = int_arg(vm, "List.slice", args, 0)?;
     let b = int_arg(vm, "List.slice", args, 1)?;
-    let len = with_list(vm, r, |l| l.len()).unwrap_or(0);
+    let len = list_len(vm, r);
     let (a, b) = super::prelude::bounds(vm, a, b, false, len)?;
     slice_list(vm, r, a, b)
 }
