@@ -55,13 +55,28 @@ pub enum MapKey {
     },
     /// A NaN key: stored under a fresh number, so it is never found.
     NaN(u64),
+    /// The place of a removed entry (see [`MapObj::remove_index`]): a fresh
+    /// number, never produced by a value, so never found.
+    Removed(u64),
 }
+
+/// The hasher of map keys: foldhash, seeded per process (much faster than
+/// SipHash on the short keys maps mostly hold, and not predictable by a
+/// program that would flood one bucket).
+pub type MapHasher = foldhash::fast::RandomState;
 
 /// An insertion-ordered map. Each entry keeps the original key value, so
 /// `keys()` returns what was first stored.
+///
+/// Removing an entry leaves a tombstone in its place (a
+/// [`MapKey::Removed`] key with `nil`s), so removal is O(1) and keeps the
+/// order of the rest; the tombstones are swept out when they outnumber the
+/// live entries. `entries` therefore holds tombstones: read it through
+/// [`MapObj::len`] and [`MapObj::pairs`], or skip keys that are
+/// [`MapKey::is_removed`].
 #[derive(Clone, Debug, Default)]
 pub struct MapObj {
-    pub entries: IndexMap<MapKey, (Value, Value)>,
+    pub entries: IndexMap<MapKey, (Value, Value), MapHasher>,
     /// Keys of classes that define `hash`, by hash value.
     pub hashed: HashMap<i64, Vec<ObjRef>>,
     /// Changes whenever the set of keys changes, so that a `for` loop over
@@ -69,9 +84,48 @@ pub struct MapObj {
     pub version: u64,
     /// How many NaN keys were ever stored (names the next one).
     pub nans: u64,
+    /// Tombstones in `entries`.
+    pub removed: usize,
+    /// Names the next tombstone.
+    pub tombstones: u64,
+}
+
+impl MapKey {
+    /// Whether this is a removed entry's tombstone.
+    #[inline]
+    pub fn is_removed(&self) -> bool {
+        matches!(self, MapKey::Removed(_))
+    }
 }
 
 impl MapObj {
+    /// Live entries.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.entries.len() - self.removed
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The live entries, in order: (key, (original key, value)).
+    pub fn pairs(&self) -> impl Iterator<Item = (&MapKey, &(Value, Value))> {
+        self.entries.iter().filter(|(k, _)| !k.is_removed())
+    }
+
+    /// The first live entry at or after position `i`: its position and
+    /// (original key, value).
+    pub fn live_from(&self, mut i: usize) -> Option<(usize, (Value, Value))> {
+        while let Some((k, e)) = self.entries.get_index(i) {
+            if !k.is_removed() {
+                return Some((i, *e));
+            }
+            i += 1;
+        }
+        None
+    }
+
     /// Adds an entry for a key known to be absent.
     pub fn push(&mut self, key: MapKey, original: Value, value: Value) {
         if let MapKey::Hashed { hash, obj } = key {
@@ -81,9 +135,22 @@ impl MapObj {
         self.version += 1;
     }
 
-    /// Removes the entry at `index`, returning its value.
+    /// Removes the entry at `index`, returning its value. O(1): the entry
+    /// becomes a tombstone in place (the last entry is swapped in, a
+    /// tombstone appended, and the two swapped back).
     pub fn remove_index(&mut self, index: usize) -> Option<Value> {
-        let (key, (_, value)) = self.entries.shift_remove_index(index)?;
+        if self.entries.get_index(index)?.0.is_removed() {
+            return None;
+        }
+        let last = self.entries.len() - 1;
+        let (key, (_, value)) = self.entries.swap_remove_index(index)?;
+        self.tombstones += 1;
+        self.entries
+            .insert(MapKey::Removed(self.tombstones), (Value::Nil, Value::Nil));
+        if index != last {
+            self.entries.swap_indices(index, last);
+        }
+        self.removed += 1;
         if let MapKey::Hashed { hash, obj } = key {
             if let Some(list) = self.hashed.get_mut(&hash) {
                 list.retain(|o| *o != obj);
@@ -91,6 +158,10 @@ impl MapObj {
                     self.hashed.remove(&hash);
                 }
             }
+        }
+        if self.removed > 16 && self.removed > self.len() {
+            self.entries.retain(|k, _| !k.is_removed());
+            self.removed = 0;
         }
         self.version += 1;
         Some(value)
@@ -102,6 +173,7 @@ impl MapObj {
         }
         self.entries.clear();
         self.hashed.clear();
+        self.removed = 0;
     }
 }
 

@@ -78,7 +78,7 @@ impl Writer<'_> {
                     self.container(r, |w| w.list(&items))?;
                 }
                 Object::Map(m) => {
-                    let entries: Vec<(Value, Value)> = m.entries.values().copied().collect();
+                    let entries: Vec<(Value, Value)> = m.pairs().map(|(_, e)| *e).collect();
                     self.container(r, |w| w.map(&entries))?;
                 }
                 _ => {

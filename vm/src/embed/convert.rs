@@ -299,8 +299,8 @@ fn map_of<T: IntoValue>(
 fn entries_of(v: Value, vm: &Vm) -> Result<Vec<(String, Value)>, Error> {
     if let Value::Obj(r) = v {
         if let Object::Map(m) = vm.heap.get(r) {
-            let mut out = Vec::with_capacity(m.entries.len());
-            for (key, (original, value)) in &m.entries {
+            let mut out = Vec::with_capacity(m.len());
+            for (key, (original, value)) in m.pairs() {
                 let MapKey::Str(k) = key else {
                     return Err(mismatch(vm, "a String key", *original));
                 };

@@ -149,8 +149,13 @@ impl Vm {
                 version,
             } => {
                 let (map, i, version) = (*map, *index, *version);
-                *index += 1;
-                self.map_step(map, i, version)
+                let (step, next) = self.map_step(map, i, version)?;
+                if let Object::Iter(state) = self.heap.get_mut(r) {
+                    if let IterObj::Map { index, .. } = &mut **state {
+                        *index = next;
+                    }
+                }
+                Ok(step)
             }
             IterObj::User { iterator, .. } => {
                 let iterator = *iterator;
@@ -166,17 +171,19 @@ impl Vm {
         }
     }
 
-    fn map_step(&mut self, map: ObjRef, i: usize, version: u64) -> Result<Step, Exc> {
+    /// The map's next live entry at or after position `i`, and the
+    /// position after it.
+    fn map_step(&mut self, map: ObjRef, i: usize, version: u64) -> Result<(Step, usize), Exc> {
         let (current, entry) = match self.heap.get(map) {
-            Object::Map(m) => (m.version, m.entries.get_index(i).map(|(_, e)| *e)),
+            Object::Map(m) => (m.version, m.live_from(i)),
             _ => (version, None),
         };
         if current != version {
             return Err(self.error_of("ValueError", "map modified during iteration".into()));
         }
         Ok(match entry {
-            Some((k, v)) => Step::Entry(k, v),
-            None => Step::Done,
+            Some((at, (k, v))) => (Step::Entry(k, v), at + 1),
+            None => (Step::Done, i),
         })
     }
 

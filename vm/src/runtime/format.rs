@@ -124,7 +124,7 @@ fn write_obj(
             seen.pop();
         }
         Object::Map(m) => {
-            let entries: Vec<Value> = m.entries.values().flat_map(|(k, v)| [*k, *v]).collect();
+            let entries: Vec<Value> = m.pairs().flat_map(|(_, (k, v))| [*k, *v]).collect();
             seen.push(r);
             out.push('{');
             let written = rooted(vm, &entries, |vm| {

@@ -174,7 +174,7 @@ pub fn hash_value(vm: &mut Vm, v: Value) -> Result<i64, Exc> {
             fnv(&bytes)
         }
         MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } => vm.heap.identity_hash(r),
-        MapKey::NaN(n) => n as i64,
+        MapKey::NaN(n) | MapKey::Removed(n) => n as i64,
     })
 }
 

@@ -28,6 +28,14 @@ fn map_ref(r: Value) -> ObjRef {
     }
 }
 
+/// The map, for reading (no write barrier).
+fn map_of(vm: &Vm, r: Value) -> Option<&MapObj> {
+    match vm.heap.get(map_ref(r)) {
+        Object::Map(m) => Some(m),
+        _ => None,
+    }
+}
+
 fn with_map<T>(vm: &mut Vm, r: Value, f: impl FnOnce(&mut MapObj) -> T) -> Option<T> {
     match vm.heap.get_mut(map_ref(r)) {
         Object::Map(m) => Some(f(m)),
@@ -37,9 +45,7 @@ fn with_map<T>(vm: &mut Vm, r: Value, f: impl FnOnce(&mut MapObj) -> T) -> Optio
 
 fn len(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.len", args, 0, 0)?;
-    Ok(Value::Int(
-        with_map(vm, r, |m| m.entries.len()).unwrap_or(0) as i64,
-    ))
+    Ok(Value::Int(map_of(vm, r).map_or(0, MapObj::len) as i64))
 }
 
 fn get(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
@@ -66,7 +72,7 @@ fn listing(
     pairs: bool,
 ) -> Value {
     let parts: Vec<(Value, Value)> =
-        with_map(vm, r, |m| m.entries.values().copied().collect()).unwrap_or_default();
+        map_of(vm, r).map_or_else(Vec::new, |m| m.pairs().map(|(_, e)| *e).collect());
     let mut out = Vec::with_capacity(parts.len());
     for p in &parts {
         if pairs {

@@ -464,10 +464,10 @@ fn objects_equal(vm: &mut Vm, x: ObjRef, y: ObjRef, depth: usize) -> Result<bool
             })
         }
         (Object::Map(s), Object::Map(t)) => {
-            if s.entries.len() != t.entries.len() {
+            if s.len() != t.len() {
                 return Ok(false);
             }
-            let pairs: Vec<Value> = s.entries.values().flat_map(|(k, v)| [*k, *v]).collect();
+            let pairs: Vec<Value> = s.pairs().flat_map(|(_, (k, v))| [*k, *v]).collect();
             rooted(vm, &pairs, |vm| maps_equal(vm, &pairs, y, depth))
         }
         _ => Ok(false),
