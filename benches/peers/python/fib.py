@@ -1,0 +1,9 @@
+# fib: naive doubly-recursive Fibonacci; exercises calls and integer arithmetic.
+# Size: fib(34) (about 18 million calls).
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+print(fib(34))
