@@ -152,8 +152,14 @@ fn benches(c: &mut Criterion) {
         &mut b,
         "strings",
         &[
-            ("concat", (0..n).map(|i| i.to_string().len() as i64 + 1).sum()),
-            ("interpolate", (0..n).map(|i| 4 + i.to_string().len() as i64).sum()),
+            (
+                "concat",
+                (0..n).map(|i| i.to_string().len() as i64 + 1).sum(),
+            ),
+            (
+                "interpolate",
+                (0..n).map(|i| 4 + i.to_string().len() as i64).sum(),
+            ),
             ("join", n * 2 - 1),
         ],
     );

@@ -255,6 +255,11 @@ pub struct ClassObj {
     pub builtin: Option<Builtin>,
     /// The module that declared it (for `_private` checks and tracebacks).
     pub module: Option<ObjRef>,
+    /// What its `==` is, found on first use (a class's methods are fixed
+    /// once it is made): 0 not yet known, 1 `Object`'s identity, 2 a method
+    /// of its own, 3 none. `x == nil` on instances is common enough that
+    /// looking the method up each time cost richards a tenth of its time.
+    pub eq_kind: std::cell::Cell<u8>,
 }
 
 /// Built-in classes with native behaviour.

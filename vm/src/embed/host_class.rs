@@ -428,6 +428,7 @@ impl<T: Any + Send> ClassBuilder<T> {
             field_inits: Vec::new(),
             builtin: Some(Builtin::Host),
             module: None,
+            eq_kind: std::cell::Cell::new(0),
         };
         let r = vm.heap.alloc(Object::Class(Box::new(class)));
         vm.embed.classes.insert(TypeId::of::<T>(), r);

@@ -73,6 +73,7 @@ impl Vm {
             field_inits: Vec::new(),
             builtin: inherited.builtin.filter(|b| *b == Builtin::Error),
             module: self.modules[module].object,
+            eq_kind: std::cell::Cell::new(0),
         })));
         for (sym, _func, is_static) in methods {
             let closure = values.next().unwrap_or(Value::Nil);

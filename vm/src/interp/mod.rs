@@ -253,6 +253,7 @@ impl Vm {
             field_inits: Vec::new(),
             builtin: Some(builtin),
             module: None,
+            eq_kind: std::cell::Cell::new(0),
         };
         let r = self.heap.alloc(Object::Class(Box::new(class)));
         self.classes.insert(name, r);

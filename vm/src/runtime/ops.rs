@@ -433,10 +433,31 @@ fn user_eq(vm: &mut Vm, a: Value, b: Value) -> Option<Result<Value, Exc>> {
         Object::Instance(i) => i.class,
         _ => return None,
     };
-    let method = vm.find_method(class, vm.sym_eq)?;
-    if method == vm.identity_eq {
-        return Some(Ok(Value::Bool(a == b)));
+    // `ClassObj::eq_kind`: 0 not yet known, 1 identity, 2 a method of
+    // its own, 3 no `==` at all.
+    let kind = match vm.heap.get(class) {
+        Object::Class(c) => c.eq_kind.get(),
+        _ => return None,
+    };
+    let kind = if kind == 0 {
+        let kind = match vm.find_method(class, vm.sym_eq) {
+            None => 3,
+            Some(m) if m == vm.identity_eq => 1,
+            Some(_) => 2,
+        };
+        if let Object::Class(c) = vm.heap.get(class) {
+            c.eq_kind.set(kind);
+        }
+        kind
+    } else {
+        kind
+    };
+    match kind {
+        1 => return Some(Ok(Value::Bool(a == b))),
+        3 => return None,
+        _ => {}
     }
+    let method = vm.find_method(class, vm.sym_eq)?;
     call_operator(vm, method, a, &[b])
 }
 
