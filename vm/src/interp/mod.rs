@@ -317,6 +317,7 @@ impl Vm {
             caches,
             handles,
             embed,
+            identity_eq,
             ..
         } = self;
         let outcome = heap.collect(&mut |t: &mut dyn crate::heap::Tracer| {
@@ -327,6 +328,7 @@ impl Vm {
             native_modules.values_mut().for_each(|r| t.obj(r));
             t.obj(done);
             t.obj(absent);
+            t.value(identity_eq);
             loaded_paths.values_mut().for_each(|r| t.obj(r));
             t.opt(fiber);
             temp_roots.iter_mut().for_each(|v| t.value(v));
@@ -361,5 +363,21 @@ impl Vm {
 impl Default for Vm {
     fn default() -> Vm {
         Vm::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_identity_eq_method_is_renamed_when_it_moves() {
+        let mut vm = Vm::new();
+        for _ in 0..4 {
+            vm.collect().unwrap();
+            // Compared by name: a stale one could match another method.
+            let object = vm.class("Object");
+            assert_eq!(vm.find_method(object, vm.sym_eq), Some(vm.identity_eq));
+        }
     }
 }
