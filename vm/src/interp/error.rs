@@ -45,28 +45,30 @@ impl Vm {
     }
 
     /// The class object of any value.
+    #[inline]
     pub fn class_of(&self, v: Value) -> ObjRef {
-        let name = match v {
-            Value::Nil => "Nil",
-            Value::Bool(_) => "Bool",
-            Value::Int(_) => "Int",
-            Value::Float(_) => "Float",
+        use super::ValueClass as C;
+        let which = match v {
+            Value::Nil => C::Nil,
+            Value::Bool(_) => C::Bool,
+            Value::Int(_) => C::Int,
+            Value::Float(_) => C::Float,
             Value::Obj(r) => match self.heap.get(r) {
-                Object::Str(_) => "String",
-                Object::List(_) => "List",
-                Object::Map(_) => "Map",
-                Object::Range(_) => "Range",
+                Object::Str(_) => C::String,
+                Object::List(_) => C::List,
+                Object::Map(_) => C::Map,
+                Object::Range(_) => C::Range,
                 Object::Instance(i) => return i.class,
                 Object::Host(h) => return h.class,
-                Object::Class(_) => "Class",
-                Object::Closure(_) | Object::Native(_) | Object::Bound(_) => "Function",
-                Object::Cell(_) => "Object",
-                Object::Module(_) => "Module",
-                Object::Iter(_) | Object::Done => "Iterator",
-                Object::Fiber(_) => "Fiber",
+                Object::Class(_) => C::Class,
+                Object::Closure(_) | Object::Native(_) | Object::Bound(_) => C::Function,
+                Object::Cell(_) => C::Object,
+                Object::Module(_) => C::Module,
+                Object::Iter(_) | Object::Done => C::Iterator,
+                Object::Fiber(_) => C::Fiber,
             },
         };
-        self.class(name)
+        self.value_classes[which as usize]
     }
 
     pub fn class_name_of(&self, v: Value) -> String {

@@ -87,10 +87,30 @@ pub struct Stats {
     pub cache: [cache::CacheStats; 3],
 }
 
-/// Built-in classes, by role.
-#[derive(Clone, Debug)]
-pub struct Classes {
-    pub by_builtin: HashMap<&'static str, ObjRef>,
+/// The classes of built-in values, in the order of [`VALUE_CLASSES`]:
+/// `class_of` reads them by index instead of hashing a name.
+const VALUE_CLASSES: [&str; 14] = [
+    "Nil", "Bool", "Int", "Float", "String", "List", "Map", "Range", "Class", "Function", "Object",
+    "Module", "Iterator", "Fiber",
+];
+
+/// Where a built-in value's class sits in [`Vm::value_classes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ValueClass {
+    Nil,
+    Bool,
+    Int,
+    Float,
+    String,
+    List,
+    Map,
+    Range,
+    Class,
+    Function,
+    Object,
+    Module,
+    Iterator,
+    Fiber,
 }
 
 pub struct Vm {
@@ -107,6 +127,8 @@ pub struct Vm {
     /// Values of the prelude table, by builtin index.
     pub builtins: Vec<Value>,
     pub classes: HashMap<&'static str, ObjRef>,
+    /// The classes of built-in values, by [`ValueClass`] (a collector root).
+    pub(crate) value_classes: [ObjRef; VALUE_CLASSES.len()],
     /// Native modules (`math`) by name.
     pub native_modules: HashMap<&'static str, ObjRef>,
     pub done: ObjRef,
@@ -174,6 +196,7 @@ impl Vm {
             modules: Vec::new(),
             builtins: Vec::new(),
             classes: HashMap::new(),
+            value_classes: [done; VALUE_CLASSES.len()],
             native_modules: HashMap::new(),
             done,
             absent,
@@ -257,6 +280,9 @@ impl Vm {
         };
         let r = self.heap.alloc(Object::Class(Box::new(class)));
         self.classes.insert(name, r);
+        if let Some(i) = VALUE_CLASSES.iter().position(|n| *n == name) {
+            self.value_classes[i] = r;
+        }
         r
     }
 
@@ -307,6 +333,7 @@ impl Vm {
             frames,
             builtins,
             classes,
+            value_classes,
             native_modules,
             done,
             absent,
@@ -325,6 +352,7 @@ impl Vm {
             frames.iter_mut().for_each(|f| t.obj(&mut f.closure));
             builtins.iter_mut().for_each(|v| t.value(v));
             classes.values_mut().for_each(|r| t.obj(r));
+            value_classes.iter_mut().for_each(|r| t.obj(r));
             native_modules.values_mut().for_each(|r| t.obj(r));
             t.obj(done);
             t.obj(absent);
