@@ -35,7 +35,7 @@ impl StrObj {
 /// (§4.5). `1`, `1.0` and `-0.0`-like integral Floats are one `Int` key;
 /// strings compare by content; instances by identity unless their class
 /// defines `hash`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MapKey {
     Nil,
     Bool(bool),
@@ -88,6 +88,96 @@ pub struct MapObj {
     pub removed: usize,
     /// Names the next tombstone.
     pub tombstones: u64,
+}
+
+// Hashed by hand, to agree with [`KeyRef`]'s hash: a lookup by a borrowed
+// key must land on the bucket of the owned one.
+impl std::hash::Hash for MapKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            MapKey::Nil => state.write_u8(0),
+            MapKey::Bool(b) => state.write_u16(0x100 | u16::from(*b)),
+            MapKey::Int(i) => hash_int(*i, state),
+            MapKey::Float(bits) => {
+                state.write_u8(3);
+                state.write_u64(*bits);
+            }
+            MapKey::Str(s) => hash_str(s, state),
+            MapKey::Range(a, b, inclusive) => {
+                state.write_u8(5);
+                state.write_i64(*a);
+                state.write_i64(*b);
+                state.write_u8(u8::from(*inclusive));
+            }
+            MapKey::Obj(r) => {
+                state.write_u8(6);
+                state.write_u32(r.0);
+            }
+            MapKey::Hashed { hash, obj } => {
+                state.write_u8(7);
+                state.write_i64(*hash);
+                state.write_u32(obj.0);
+            }
+            MapKey::NaN(n) => {
+                state.write_u8(8);
+                state.write_u64(*n);
+            }
+            MapKey::Removed(n) => {
+                state.write_u8(9);
+                state.write_u64(*n);
+            }
+        }
+    }
+}
+
+fn hash_int<H: std::hash::Hasher>(i: i64, state: &mut H) {
+    state.write_u8(2);
+    state.write_i64(i);
+}
+
+fn hash_str<H: std::hash::Hasher>(s: &str, state: &mut H) {
+    state.write_u8(4);
+    state.write(s.as_bytes());
+    state.write_u8(0xff);
+}
+
+/// The commonest map keys, borrowed: an Int, or a String's text still in
+/// its object. Looks entries up without building a [`MapKey`] (which for
+/// a String would copy its text).
+#[derive(Clone, Copy, Debug)]
+pub enum KeyRef<'a> {
+    Int(i64),
+    Str(&'a str),
+}
+
+impl std::hash::Hash for KeyRef<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            KeyRef::Int(i) => hash_int(*i, state),
+            KeyRef::Str(s) => hash_str(s, state),
+        }
+    }
+}
+
+impl indexmap::Equivalent<MapKey> for KeyRef<'_> {
+    #[inline]
+    fn equivalent(&self, key: &MapKey) -> bool {
+        match (self, key) {
+            (KeyRef::Int(a), MapKey::Int(b)) => a == b,
+            (KeyRef::Str(a), MapKey::Str(b)) => *a == &**b,
+            _ => false,
+        }
+    }
+}
+
+impl KeyRef<'_> {
+    /// The owned key.
+    pub fn to_owned_key(self) -> MapKey {
+        match self {
+            KeyRef::Int(i) => MapKey::Int(i),
+            KeyRef::Str(s) => MapKey::Str(s.into()),
+        }
+    }
 }
 
 impl MapKey {
@@ -413,5 +503,30 @@ impl Object {
                 Object::Host(h) => h.size,
                 _ => 0,
             }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn a_borrowed_key_finds_the_owned_one() {
+        let hasher = MapHasher::default();
+        let mut map: IndexMap<MapKey, u8, MapHasher> = IndexMap::default();
+        map.insert(MapKey::Int(-7), 1);
+        map.insert(MapKey::Str("key".into()), 2);
+        map.insert(MapKey::Float(1.5f64.to_bits()), 3);
+        for (borrowed, owned) in [
+            (KeyRef::Int(-7), MapKey::Int(-7)),
+            (KeyRef::Str("key"), MapKey::Str("key".into())),
+        ] {
+            assert_eq!(hasher.hash_one(borrowed), hasher.hash_one(&owned));
+            assert_eq!(map.get(&borrowed), map.get(&owned));
+            assert!(map.get(&borrowed).is_some());
+        }
+        assert_eq!(map.get(&KeyRef::Str("ke")), None);
+        assert_eq!(map.get(&KeyRef::Int(7)), None);
     }
 }

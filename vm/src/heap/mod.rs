@@ -43,7 +43,7 @@ pub use stats::HeapStats;
 pub use trace::Tracer;
 
 use crate::object::Object;
-use crate::value::ObjRef;
+use crate::value::{ObjRef, Value};
 use slots::SlotTable;
 
 /// Lists and maps with at least this many entries are remembered by card
@@ -189,7 +189,7 @@ pub struct Heap {
     /// are remembered by card instead of whole: per object, a bit for each
     /// run of `1 << CARD_SHIFT` entries written since the last minor
     /// collection (or still holding young references).
-    cards: HashMap<u32, Vec<u64>>,
+    cards: HashMap<u32, Vec<u64>, foldhash::fast::RandomState>,
     /// The objects in `cards`, in the order they were first marked.
     carded: Vec<u32>,
     /// Objects whose only young references name pinned objects: they need
@@ -247,7 +247,7 @@ impl Heap {
             free: Vec::new(),
             remembered: vec![false; nursery_end],
             remset: Vec::new(),
-            cards: HashMap::new(),
+            cards: HashMap::default(),
             carded: Vec::new(),
             deferred: Vec::new(),
             marks: vec![false; nursery_end],
@@ -398,6 +398,33 @@ impl Heap {
     pub fn get_mut_entry(&mut self, r: ObjRef, entry: usize) -> &mut Object {
         let i = r.index();
         if (i >= self.nursery_end || i < self.pinned) && !self.remembered[i] {
+            self.remember_entry(i, entry);
+        }
+        match self.slots.get_mut(i) {
+            Some(Some(obj)) => obj,
+            _ => dangling(r),
+        }
+    }
+
+    /// [`Heap::get_mut_entry`] for a write of known values: nothing is
+    /// remembered unless one of `stored` is a young object, since only a
+    /// reference to an object that can move needs finding at the next
+    /// minor collection. Storing Ints into a large old list or map then
+    /// costs no barrier at all.
+    #[inline]
+    pub fn get_mut_entry_storing(
+        &mut self,
+        r: ObjRef,
+        entry: usize,
+        stored: &[Value],
+    ) -> &mut Object {
+        let i = r.index();
+        if (i >= self.nursery_end || i < self.pinned)
+            && !self.remembered[i]
+            && stored
+                .iter()
+                .any(|v| matches!(v, Value::Obj(o) if o.index() < self.nursery_end))
+        {
             self.remember_entry(i, entry);
         }
         match self.slots.get_mut(i) {

@@ -347,11 +347,20 @@ fn large_containers_are_remembered_by_card() {
     assert!(!h.is_young(l) && !h.is_young(m));
     assert!(h.remset.is_empty() && h.cards.is_empty());
 
+    // Storing values that cannot move (Ints, old objects) into an entry
+    // remembers nothing.
+    let old = items(&h, roots[0])[0];
+    if let Object::List(items) = h.get_mut_entry_storing(l, 10, &[Value::Int(1), old]) {
+        items[10] = Value::Int(1);
+        items[11] = old;
+    }
+    assert!(h.remset.is_empty() && h.cards.is_empty());
+
     // Young strings stored into one item of each: only that card is
     // remembered, and the strings survive through it alone.
     let a = string(&mut h, "in the list");
     let b = string(&mut h, "in the map");
-    if let Object::List(items) = h.get_mut_entry(l, 4321) {
+    if let Object::List(items) = h.get_mut_entry_storing(l, 4321, &[a]) {
         items[4321] = a;
     }
     if let Object::Map(map) = h.get_mut_entry(m, 777) {

@@ -371,7 +371,7 @@ impl Vm {
                 (Object::List(items), Value::Int(n)) => {
                     let len = items.len();
                     let at = self.index_in("list", n, len)?;
-                    if let Object::List(items) = self.heap.get_mut_entry(r, at) {
+                    if let Object::List(items) = self.heap.get_mut_entry_storing(r, at, &[v]) {
                         items[at] = v;
                     }
                     return Ok(());

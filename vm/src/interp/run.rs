@@ -715,7 +715,7 @@ impl Vm {
                     if let (Value::Obj(r), Value::Int(n)) = (fpeek!(3), fpeek!(2)) {
                         let v = fpeek!(1);
                         let at = usize::try_from(n).unwrap_or(usize::MAX);
-                        if let Object::List(items) = self.heap.get_mut_entry(r, at) {
+                        if let Object::List(items) = self.heap.get_mut_entry_storing(r, at, &[v]) {
                             if let Some(slot) = items.get_mut(at) {
                                 *slot = v;
                                 fdrop!(3);

@@ -15,7 +15,7 @@
 use indexmap::map::Entry;
 
 use crate::interp::{Exc, Vm};
-use crate::object::{MapKey, Object};
+use crate::object::{KeyRef, MapKey, Object};
 use crate::runtime::ops;
 use crate::value::{ObjRef, Value};
 
@@ -63,24 +63,19 @@ fn not_a_key(vm: &mut Vm, v: Value) -> Exc {
     vm.type_error(msg)
 }
 
-/// The canonical key of nil, a Bool, a number other than NaN, a String or
-/// a Range: the common keys, which need no Cairn code to hash. `None` for
-/// everything else.
+/// The borrowed key of an Int, an integral Float in the Int range or a
+/// String: the common keys, which need neither Cairn code to hash nor a
+/// copy of the text. `None` for everything else.
 #[inline]
-fn plain_key(vm: &Vm, v: Value) -> Option<MapKey> {
+fn plain_key(vm: &Vm, v: Value) -> Option<KeyRef<'_>> {
     match v {
-        Value::Int(i) => Some(MapKey::Int(i)),
+        Value::Int(i) => Some(KeyRef::Int(i)),
         Value::Obj(r) => match vm.heap.get(r) {
-            Object::Str(s) => Some(MapKey::Str(s.text.clone())),
+            Object::Str(s) => Some(KeyRef::Str(&s.text)),
             _ => None,
         },
-        Value::Nil => Some(MapKey::Nil),
-        Value::Bool(b) => Some(MapKey::Bool(b)),
-        Value::Float(f) if f.is_nan() => None,
-        Value::Float(f) => Some(match integral(f) {
-            Some(i) => MapKey::Int(i),
-            None => MapKey::Float(f.to_bits()),
-        }),
+        Value::Float(f) => integral(f).map(KeyRef::Int),
+        _ => None,
     }
 }
 
@@ -270,22 +265,42 @@ pub fn insert(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), 
 
 fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), Exc> {
     if let Some(k) = plain_key(vm, key) {
-        // The entry's index is known only once it is found, so the barrier
-        // is told after the write (nothing can collect in between).
+        // An existing entry is found by the borrowed key; a new one needs
+        // it owned. The entry's index is known only once it is found, so
+        // the barrier is told after the write (nothing can collect in
+        // between).
+        let found = match k {
+            KeyRef::Str(_) => Some(map_of(vm, map).and_then(|m| m.entries.get_index_of(&k))),
+            KeyRef::Int(_) => None,
+        };
+        let owned = match found {
+            Some(Some(_)) => None,
+            _ => Some(k.to_owned_key()),
+        };
         if let Some(m) = map_of_unbarriered(vm, map) {
-            let at = match m.entries.entry(k) {
-                Entry::Occupied(mut e) => {
-                    e.get_mut().1 = value;
-                    e.index()
+            let (at, added) = match (found, owned) {
+                (Some(Some(at)), _) => {
+                    if let Some((_, e)) = m.entries.get_index_mut(at) {
+                        e.1 = value;
+                    }
+                    (at, false)
                 }
-                Entry::Vacant(e) => {
-                    let at = e.index();
-                    e.insert((key, value));
-                    m.version += 1;
-                    at
-                }
+                (_, Some(k)) => match m.entries.entry(k) {
+                    Entry::Occupied(mut e) => {
+                        e.get_mut().1 = value;
+                        (e.index(), false)
+                    }
+                    Entry::Vacant(e) => {
+                        let at = e.index();
+                        e.insert((key, value));
+                        m.version += 1;
+                        (at, true)
+                    }
+                },
+                (_, None) => return Ok(()),
             };
-            vm.heap.get_mut_entry(map, at);
+            let stored: &[Value] = if added { &[key, value] } else { &[value] };
+            vm.heap.get_mut_entry_storing(map, at, stored);
         }
         return Ok(());
     }
