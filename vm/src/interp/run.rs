@@ -8,9 +8,9 @@ use super::cache::{Hit, Kind};
 use super::fiber::{Frame, OnReturn};
 use super::instr::{Arith, Cmp, Instr};
 use super::{Exc, Vm};
-use crate::object::{IterObj, Object, RangeCursor, RangeObj};
+use crate::object::{ClassObj, Instance, IterObj, Object, RangeCursor, RangeObj};
 use crate::runtime::ops;
-use crate::value::Value;
+use crate::value::{ObjRef, Value};
 
 impl Vm {
     /// Runs until the frame at depth `stop` (a boundary frame) returns, and
@@ -392,6 +392,9 @@ impl Vm {
         // arguments are in place, the rest of its locals become nil.
         macro_rules! fast_enter {
             ($closure:expr, $proto:expr, $at:expr, $argc:expr) => {{
+                fast_enter!($closure, $proto, $at, $argc, OnReturn::Keep)
+            }};
+            ($closure:expr, $proto:expr, $at:expr, $argc:expr, $on_return:expr) => {{
                 let p = &self.protos[$proto as usize];
                 let top = $at + usize::from(p.n_locals).max(1 + $argc);
                 while sp_index!() < top {
@@ -405,7 +408,7 @@ impl Vm {
                     proto: $proto,
                     ip: 0,
                     base: $at,
-                    on_return: OnReturn::Keep,
+                    on_return: $on_return,
                     boundary: false,
                 });
                 frame = self.frames[self.frames.len() - 1];
@@ -572,12 +575,19 @@ impl Vm {
                 Instr::Le => fast_compare!(Cmp::Le),
                 Instr::Gt => fast_compare!(Cmp::Gt),
                 Instr::Ge => fast_compare!(Cmp::Ge),
-                Instr::Eq => fast_compare!(Cmp::Eq),
-                Instr::Ne => fast_compare!(Cmp::Ne),
+                Instr::Eq | Instr::Ne => {
+                    if let Some(eq) = self.eq_fast(fpeek!(2), fpeek!(1)) {
+                        fdrop!(1);
+                        fput!(1, Value::Bool(eq == matches!(instr, Instr::Eq)));
+                        continue;
+                    }
+                }
                 Instr::CmpJump(c, t) => {
-                    let fast = match (fpeek!(2), fpeek!(1)) {
-                        (Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
-                        (Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
+                    let fast = match (c, fpeek!(2), fpeek!(1)) {
+                        (_, Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
+                        (_, Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
+                        (Cmp::Eq, a, b) => self.eq_fast(a, b),
+                        (Cmp::Ne, a, b) => self.eq_fast(a, b).map(|eq| !eq),
                         _ => None,
                     };
                     if let Some(taken) = fast {
@@ -781,15 +791,39 @@ impl Vm {
                     let argc = usize::from(argc);
                     let at = sp_index!() - argc - 1;
                     if let Value::Obj(r) = fpeek!(argc + 1) {
-                        if let Object::Closure(c) = self.heap.get(r) {
-                            let proto = c.proto;
-                            if self.can_enter_fast(proto, at, argc) {
-                                if STATS {
-                                    self.stats.calls += 1;
+                        match self.heap.get(r) {
+                            Object::Closure(c) => {
+                                let proto = c.proto;
+                                if self.can_enter_fast(proto, at, argc) {
+                                    if STATS {
+                                        self.stats.calls += 1;
+                                    }
+                                    fast_enter!(r, proto, at, argc);
+                                    continue;
                                 }
-                                fast_enter!(r, proto, at, argc);
-                                continue;
                             }
+                            // A class whose `init` is a Cairn method and
+                            // that has no field initializers: the instance
+                            // takes the callee's slot and `init` runs on it.
+                            Object::Class(c) => {
+                                if let Some((init, proto, n_fields)) = self.plain_constructor(c) {
+                                    if self.can_enter_fast(proto, at, argc) {
+                                        if STATS {
+                                            self.stats.calls += 1;
+                                        }
+                                        let instance =
+                                            self.heap.alloc(Object::Instance(Instance {
+                                                class: r,
+                                                fields: vec![Value::Nil; n_fields]
+                                                    .into_boxed_slice(),
+                                            }));
+                                        fput!(argc + 1, Value::Obj(instance));
+                                        fast_enter!(init, proto, at, argc, OnReturn::Receiver);
+                                        continue;
+                                    }
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }
@@ -810,12 +844,17 @@ impl Vm {
                 }
                 Instr::Return => {
                     let done = self.frames[self.frames.len() - 1];
-                    if done.on_return == OnReturn::Keep
+                    if done.on_return != OnReturn::Discard
                         && !done.boundary
                         && self.frames.len() > stop.max(1)
                         && !self.safepoint_due()
                     {
-                        let result = fpeek!(1);
+                        // An `init` returns its receiver, in slot 0.
+                        let result = if done.on_return == OnReturn::Keep {
+                            fpeek!(1)
+                        } else {
+                            floc!(0)
+                        };
                         self.frames.pop();
                         // SAFETY: the returning frame's base is within
                         // the stack.
@@ -1196,7 +1235,11 @@ impl Vm {
                             return Ok(result.unwrap_or(Value::Nil));
                         }
                         // A safepoint, before the caller's frame is read.
-                        let polled = self.safepoint();
+                        let polled = if self.safepoint_due() {
+                            self.safepoint()
+                        } else {
+                            Ok(())
+                        };
                         reload!();
                         if let Err(e) = polled {
                             throw!(e);
@@ -1262,6 +1305,51 @@ impl Vm {
             return None;
         }
         inst.fields.get(e.slot as usize)
+    }
+
+    /// `a == b` when no Cairn code need run and the answer is at hand:
+    /// numbers of one kind, Bools, nil on either side of anything but an
+    /// instance whose class defines its own `==`, and instances compared
+    /// by identity. `None` leaves it to [`ops::equal`] (mixed numbers,
+    /// strings, containers, user `==`).
+    #[inline(always)]
+    fn eq_fast(&self, a: Value, b: Value) -> Option<bool> {
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Some(x == y),
+            (Value::Float(x), Value::Float(y)) => Some(x == y),
+            (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+            // Only an instance on the left runs a method (§5.8).
+            (Value::Nil, b) => Some(matches!(b, Value::Nil)),
+            (Value::Int(_) | Value::Float(_) | Value::Bool(_), Value::Nil) => Some(false),
+            (Value::Obj(r), b) => match self.heap.get(r) {
+                Object::Instance(i) => match self.heap.get(i.class) {
+                    // `ClassObj::eq_kind` 1: `Object`'s `==`, identity.
+                    Object::Class(c) if c.eq_kind.get() == 1 => Some(a == b),
+                    _ => None,
+                },
+                Object::Host(_) => None,
+                _ if !matches!(b, Value::Obj(_)) => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// For a class the dispatch loop may construct on its fast path (a
+    /// user class, no field initializers, an `init` written in Cairn):
+    /// the `init` closure, its prototype and the number of fields.
+    #[inline(always)]
+    fn plain_constructor(&self, c: &ClassObj) -> Option<(ObjRef, u32, usize)> {
+        if c.builtin.is_some() || !c.field_inits.is_empty() {
+            return None;
+        }
+        let Some(Value::Obj(init)) = c.methods.get(&self.sym_init) else {
+            return None;
+        };
+        match self.heap.get(*init) {
+            Object::Closure(f) => Some((*init, f.proto, c.fields.len())),
+            _ => None,
+        }
     }
 
     /// Whether a call can take the fast path: exact arity, no rest
