@@ -711,13 +711,26 @@ impl Vm {
                     }
                 }
                 Instr::GetIndex => {
-                    if let (Value::Obj(r), Value::Int(i)) = (fpeek!(2), fpeek!(1)) {
-                        if let Object::List(items) = self.heap.get(r) {
-                            if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
-                                fdrop!(1);
-                                fput_copy!(1, v);
-                                continue;
+                    if let Value::Obj(r) = fpeek!(2) {
+                        match (self.heap.get(r), fpeek!(1)) {
+                            (Object::List(items), Value::Int(i)) => {
+                                if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i))
+                                {
+                                    fdrop!(1);
+                                    fput_copy!(1, v);
+                                    continue;
+                                }
                             }
+                            // A missing key raises `KeyError`: the slow path.
+                            (Object::Map(_), key) => {
+                                if let Some(Some(v)) = crate::runtime::keys::get_plain(self, r, key)
+                                {
+                                    fdrop!(1);
+                                    fput!(1, v);
+                                    continue;
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }
@@ -731,6 +744,16 @@ impl Vm {
                                 fdrop!(3);
                                 continue;
                             }
+                        }
+                    }
+                    // An Int or String key into a Map runs no Cairn code
+                    // and touches no stack.
+                    if let Value::Obj(r) = fpeek!(3) {
+                        if matches!(self.heap.get(r), Object::Map(_))
+                            && crate::runtime::keys::insert_plain(self, r, fpeek!(2), fpeek!(1))
+                        {
+                            fdrop!(3);
+                            continue;
                         }
                     }
                 }
@@ -1195,7 +1218,7 @@ impl Vm {
                             self.stats.calls += 1;
                         }
                         if let Some((func, receiver, data)) =
-                            self.member_fast::<STATS>(self.stack[at], frame.proto, cache)
+                            self.native_fast::<STATS>(self.stack[at], frame.proto, cache)
                         {
                             self.native_data = data;
                             if let Err(e) = self.call_native(func, receiver, at) {
@@ -1421,25 +1444,34 @@ impl Vm {
         Some((m, p))
     }
 
-    /// `INVOKE`'s fast path for a native module's native member
-    /// (`math.sqrt(x)`), cached in the site's first entry.
+    /// `INVOKE`'s fast path to a native, cached in the site's first
+    /// entry: a native module's member (`math.sqrt(x)`), called with the
+    /// receiver it was made with, or a native method of the receiver's
+    /// class (`list.push(x)`, `map.get(k)`), called on the receiver.
     #[inline(always)]
-    fn member_fast<const STATS: bool>(
+    fn native_fast<const STATS: bool>(
         &mut self,
         receiver: Value,
         proto: u32,
         cache: u32,
     ) -> Option<(super::NativeFn, Value, u32)> {
-        let Value::Obj(r) = receiver else { return None };
         let e = self.caches[proto as usize][cache as usize].first();
-        if e.class != r || !e.is_member() {
+        let Value::Obj(m) = e.method else { return None };
+        let member = e.is_member();
+        let matches = if member {
+            receiver == Value::Obj(e.class)
+        } else {
+            // Only an `INVOKE` whose receiver's class has the method
+            // cached it (see `invoke_key`), so the class decides.
+            self.class_of(receiver) == e.class
+        };
+        if !matches {
             return None;
         }
-        let Value::Obj(m) = e.method else { return None };
         let Object::Native(n) = self.heap.get(m) else {
             return None;
         };
-        let found = (n.func, n.receiver, n.data);
+        let found = (n.func, if member { n.receiver } else { receiver }, n.data);
         if STATS {
             self.count_first_hit(proto, cache, Kind::Method);
         }

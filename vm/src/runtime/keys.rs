@@ -12,8 +12,6 @@
 //! in Cairn, so they root the map and the values they hold in
 //! [`Vm::temp_roots`] while they run.
 
-use indexmap::map::Entry;
-
 use crate::interp::{Exc, Vm};
 use crate::object::{KeyRef, MapKey, Object};
 use crate::runtime::ops;
@@ -249,6 +247,22 @@ pub fn get(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<Value>, Exc> {
     }))
 }
 
+/// [`get`] for an Int or String key, which needs neither Cairn code nor a
+/// mutable VM: `Some(found)`, or `None` for any other key (the caller
+/// takes the general path).
+#[inline]
+pub fn get_plain(vm: &Vm, map: ObjRef, key: Value) -> Option<Option<Value>> {
+    let k = plain_key(vm, key)?;
+    Some(map_of(vm, map).and_then(|m| m.entries.get(&k).map(|e| e.1)))
+}
+
+/// [`insert`] for an Int or String key, which cannot fail: whether `key`
+/// was one (and the entry stored).
+#[inline]
+pub fn insert_plain(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> bool {
+    plain_key(vm, key).is_some() && insert(vm, map, key, value).is_ok()
+}
+
 /// `map[key] = value`: updates the value of an equal key in place (keeping
 /// the original key and position), or appends a new entry.
 pub fn insert(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), Exc> {
@@ -269,35 +283,22 @@ fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<()
         // it owned. The entry's index is known only once it is found, so
         // the barrier is told after the write (nothing can collect in
         // between).
-        let found = match k {
-            KeyRef::Str(_) => Some(map_of(vm, map).and_then(|m| m.entries.get_index_of(&k))),
-            KeyRef::Int(_) => None,
-        };
-        let owned = match found {
-            Some(Some(_)) => None,
-            _ => Some(k.to_owned_key()),
-        };
+        let found = map_of(vm, map).and_then(|m| m.entries.get_index_of(&k));
+        let owned = found.is_none().then(|| k.to_owned_key());
         if let Some(m) = map_of_unbarriered(vm, map) {
             let (at, added) = match (found, owned) {
-                (Some(Some(at)), _) => {
+                (Some(at), _) => {
                     if let Some((_, e)) = m.entries.get_index_mut(at) {
                         e.1 = value;
                     }
                     (at, false)
                 }
-                (_, Some(k)) => match m.entries.entry(k) {
-                    Entry::Occupied(mut e) => {
-                        e.get_mut().1 = value;
-                        (e.index(), false)
-                    }
-                    Entry::Vacant(e) => {
-                        let at = e.index();
-                        e.insert((key, value));
-                        m.version += 1;
-                        (at, true)
-                    }
-                },
-                (_, None) => return Ok(()),
+                (None, Some(k)) => {
+                    let (at, _) = m.entries.insert_full(k, (key, value));
+                    m.version += 1;
+                    (at, true)
+                }
+                (None, None) => return Ok(()),
             };
             let stored: &[Value] = if added { &[key, value] } else { &[value] };
             vm.heap.get_mut_entry_storing(map, at, stored);
