@@ -530,3 +530,27 @@ fn a_new_call_abandons_a_suspended_one() {
     assert!(!rt.can_resume());
     assert_eq!(rt.vm().frames.len(), 0);
 }
+
+#[test]
+fn host_function_reentered_through_cairn() {
+    // host.twice(f, x) calls f, a Cairn function that calls host.twice
+    // again: the same host closure runs nested, then keeps working.
+    let mut rt = runtime();
+    rt.define_module("host")
+        .function("twice", |c: &mut Caller, f: Function, x: i64| {
+            let once = c.call::<i64>(&f, (x,))?;
+            c.call::<i64>(&f, (once,))
+        })
+        .install();
+    let src = "import host\n\
+               fn down(n) {\n  if n <= 0 { return 1 }\n  return host.twice(fn(k) => k + 1, down(n - 1))\n}\n\
+               fn dbl(j) { return j * 2 }\n\
+               fn step(k) {\n  if k > 100 { return k }\n  return host.twice(dbl, k)\n}\n\
+               fn nested(n) { return host.twice(step, n) }\n";
+    let m = rt.load_source("main", src).unwrap();
+    assert_eq!(rt.call::<i64>(m, "down", (5,)).unwrap(), 11);
+    assert_eq!(rt.call::<i64>(m, "nested", (1,)).unwrap(), 16);
+    for _ in 0..3 {
+        assert_eq!(rt.call::<i64>(m, "nested", (3,)).unwrap(), 48);
+    }
+}

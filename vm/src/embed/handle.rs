@@ -24,6 +24,12 @@ pub struct State {
     pub(crate) id: u64,
     dropped: Arc<Mutex<Vec<heap::Handle>>>,
     pub(crate) functions: Vec<Arc<dyn super::host_fn::HostCallable>>,
+    /// A second reference to each of `functions`, moved out while it runs
+    /// and back after, so a call costs no atomic reference counting (an
+    /// `Arc` clone and drop are two locked instructions). A call that
+    /// finds its slot empty (the function is already running further up)
+    /// clones from `functions`.
+    pub(crate) idle: Vec<Option<Arc<dyn super::host_fn::HostCallable>>>,
     /// The class each registered Rust type is exposed as (roots).
     pub(crate) classes: std::collections::HashMap<std::any::TypeId, crate::value::ObjRef>,
 }
@@ -36,6 +42,7 @@ impl Default for State {
             id: NEXT.fetch_add(1, Ordering::Relaxed),
             dropped: Arc::default(),
             functions: Vec::new(),
+            idle: Vec::new(),
             classes: std::collections::HashMap::new(),
         }
     }

@@ -319,6 +319,7 @@ pub(crate) fn bind<M>(vm: &mut Vm, name: &str, f: impl HostFunction<M>) -> Value
 pub(crate) fn bind_callable(vm: &mut Vm, callable: Arc<dyn HostCallable>) -> Value {
     let name = callable.name();
     let index = u32::try_from(vm.embed.functions.len()).unwrap_or(u32::MAX);
+    vm.embed.idle.push(Some(Arc::clone(&callable)));
     vm.embed.functions.push(callable);
     Value::Obj(vm.heap.alloc(Object::Native(Box::new(NativeObj {
         name,
@@ -333,9 +334,34 @@ pub(crate) fn bind_callable(vm: &mut Vm, callable: Arc<dyn HostCallable>) -> Val
 /// putting the VM back as it was when the closure started.
 fn call_bound(vm: &mut Vm, receiver: Value, args: &[Value]) -> Result<Value, Exc> {
     let index = vm.native_data as usize;
-    let Some(f) = vm.embed.functions.get(index).cloned() else {
+    let taken = vm.embed.idle.get_mut(index).and_then(Option::take);
+    let Some(f) = taken.or_else(|| vm.embed.functions.get(index).cloned()) else {
         return Err(vm.type_error("not a host function".to_string()));
     };
+    let outcome = run_bound(vm, &f, receiver, args);
+    // Back in its slot, unless a nested call put it back first (or the
+    // closure swapped in another VM, whose slot holds its own).
+    if let Some(slot @ None) = vm.embed.idle.get_mut(index) {
+        if vm
+            .embed
+            .functions
+            .get(index)
+            .is_some_and(|g| Arc::ptr_eq(g, &f))
+        {
+            *slot = Some(f);
+        }
+    }
+    outcome
+}
+
+/// Runs a host closure, turning a panic into a Cairn `Error` after putting
+/// the VM back as it was when the closure started.
+fn run_bound(
+    vm: &mut Vm,
+    f: &Arc<dyn HostCallable>,
+    receiver: Value,
+    args: &[Value],
+) -> Result<Value, Exc> {
     let (frames, stack, depth, roots) = (
         vm.frames.len(),
         vm.stack.len(),
