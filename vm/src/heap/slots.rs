@@ -39,14 +39,14 @@ fn new_chunk() -> Chunk {
 impl SlotTable {
     /// A table whose first `young` slots exist (free).
     pub fn new(young: usize) -> SlotTable {
-        let mut table = SlotTable {
-            chunks: Vec::new(),
-            len: 0,
-        };
-        for _ in 0..young {
-            table.push_free();
+        assert!(
+            young < u32::MAX as usize,
+            "the heap has more than 2^32 slots"
+        );
+        SlotTable {
+            chunks: (0..young.div_ceil(CHUNK)).map(|_| new_chunk()).collect(),
+            len: young,
         }
-        table
     }
 
     /// Slots in use, free ones included: indexes `[0, len)`.
