@@ -22,8 +22,8 @@ type Chunk = Box<[Slot; CHUNK]>;
 
 pub(super) struct SlotTable {
     /// Every slot of every chunk is initialised (free slots are `None`);
-    /// the indexes in use are `[0, len)`, and the chunks are exactly those
-    /// that cover them.
+    /// the indexes in use are `[0, len)`; the chunks cover them, and may
+    /// run past them after [`SlotTable::reserve`].
     chunks: Vec<Chunk>,
     len: usize,
 }
@@ -78,6 +78,15 @@ impl SlotTable {
         }
         self.len += 1;
         i
+    }
+
+    /// Makes sure the next `n` slots pushed need no new chunk (chunks past
+    /// `len` hold only free slots).
+    pub fn reserve(&mut self, n: usize) {
+        let want = (self.len + n).div_ceil(CHUNK);
+        while self.chunks.len() < want {
+            self.chunks.push(new_chunk());
+        }
     }
 
     /// Drops the slots from `len` up (they must be free), and the chunks
@@ -180,5 +189,22 @@ mod tests {
         t.truncate(5);
         assert_eq!((t.len(), t.chunks.len()), (5, 1));
         assert!(t.get(CHUNK).is_none());
+    }
+
+    #[test]
+    fn reserved_chunks_are_used_before_new_ones() {
+        let mut t = SlotTable::new(CHUNK - 10);
+        t.reserve(CHUNK);
+        assert_eq!((t.len(), t.chunks.len()), (CHUNK - 10, 2));
+        while t.len() < 2 * CHUNK {
+            t.push_free();
+        }
+        assert_eq!(t.chunks.len(), 2);
+        assert!(t.iter().all(Option::is_none));
+        assert_eq!(t.iter().count(), 2 * CHUNK);
+        t.push_free();
+        assert_eq!(t.chunks.len(), 3);
+        t.truncate(CHUNK);
+        assert_eq!(t.chunks.len(), 1);
     }
 }
