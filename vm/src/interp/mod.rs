@@ -399,6 +399,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_value_class_is_installed() {
+        let mut vm = Vm::new();
+        vm.collect().unwrap();
+        for (i, name) in VALUE_CLASSES.iter().enumerate() {
+            assert_eq!(vm.value_classes[i], vm.class(name), "{name}");
+        }
+        use ValueClass as C;
+        let order = [
+            (C::Nil, "Nil"),
+            (C::Bool, "Bool"),
+            (C::Int, "Int"),
+            (C::Float, "Float"),
+            (C::String, "String"),
+            (C::List, "List"),
+            (C::Map, "Map"),
+            (C::Range, "Range"),
+            (C::Class, "Class"),
+            (C::Function, "Function"),
+            (C::Object, "Object"),
+            (C::Module, "Module"),
+            (C::Iterator, "Iterator"),
+            (C::Fiber, "Fiber"),
+        ];
+        for (c, name) in order {
+            assert_eq!(VALUE_CLASSES[c as usize], name);
+        }
+        assert_eq!(vm.class_name_of(Value::Int(1)), "Int");
+        let s = vm.str_value("s");
+        assert_eq!(vm.class_name_of(s), "String");
+    }
+
+    #[test]
     fn the_identity_eq_method_is_renamed_when_it_moves() {
         let mut vm = Vm::new();
         for _ in 0..4 {
