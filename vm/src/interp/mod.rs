@@ -167,7 +167,7 @@ pub struct Vm {
     /// The `data` of the native being called (which host closure it is).
     pub native_data: u32,
     /// Handles and host closures of the embedding API.
-    pub embed: crate::embed::State,
+    pub(crate) embed: crate::embed::State,
     /// Instructions left to run (`None`: no limit); see [`fuel`].
     fuel: Option<u64>,
     /// The native nesting depth at which the dispatch loop last stopped
