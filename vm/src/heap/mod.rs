@@ -436,18 +436,11 @@ impl Heap {
         entry: usize,
         stored: &[Value],
     ) -> &mut Object {
-        let i = r.index();
-        if (i >= self.nursery_end || i < self.pinned)
-            && !self.remembered[i]
-            && stored
-                .iter()
-                .any(|v| matches!(v, Value::Obj(o) if o.index() < self.nursery_end))
-        {
-            self.remember_entry(i, entry);
-        }
-        match self.slots.get_mut(i) {
-            Some(Some(obj)) => obj,
-            _ => dangling(r),
+        let young = |v: &Value| matches!(v, Value::Obj(o) if o.index() < self.nursery_end);
+        if stored.iter().any(young) {
+            self.get_mut_entry(r, entry)
+        } else {
+            self.get_mut_unbarriered(r)
         }
     }
 

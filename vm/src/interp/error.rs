@@ -47,7 +47,7 @@ impl Vm {
     /// The class object of any value.
     #[inline]
     pub fn class_of(&self, v: Value) -> ObjRef {
-        use super::ValueClass as C;
+        use crate::object::Builtin as C;
         let which = match v {
             Value::Nil => C::Nil,
             Value::Bool(_) => C::Bool,
@@ -68,7 +68,7 @@ impl Vm {
                 Object::Fiber(_) => C::Fiber,
             },
         };
-        self.value_classes[which as usize]
+        self.builtin_classes[which as usize]
     }
 
     pub fn class_name_of(&self, v: Value) -> String {

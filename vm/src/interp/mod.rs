@@ -87,31 +87,8 @@ pub struct Stats {
     pub cache: [cache::CacheStats; 3],
 }
 
-/// The classes of built-in values, in the order of [`VALUE_CLASSES`]:
-/// `class_of` reads them by index instead of hashing a name.
-const VALUE_CLASSES: [&str; 14] = [
-    "Nil", "Bool", "Int", "Float", "String", "List", "Map", "Range", "Class", "Function", "Object",
-    "Module", "Iterator", "Fiber",
-];
-
-/// Where a built-in value's class sits in [`Vm::value_classes`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ValueClass {
-    Nil,
-    Bool,
-    Int,
-    Float,
-    String,
-    List,
-    Map,
-    Range,
-    Class,
-    Function,
-    Object,
-    Module,
-    Iterator,
-    Fiber,
-}
+/// One slot per [`Builtin`] kind, for [`Vm::builtin_classes`].
+const BUILTIN_KINDS: usize = Builtin::Host as usize + 1;
 
 pub struct Vm {
     pub heap: Heap,
@@ -127,8 +104,10 @@ pub struct Vm {
     /// Values of the prelude table, by builtin index.
     pub builtins: Vec<Value>,
     pub classes: HashMap<&'static str, ObjRef>,
-    /// The classes of built-in values, by [`ValueClass`] (a collector root).
-    pub(crate) value_classes: [ObjRef; VALUE_CLASSES.len()],
+    /// The built-in classes by kind, so `class_of` finds a built-in
+    /// value's class without hashing its name (a collector root; `Error`
+    /// and `Host` name many classes and stay unset).
+    pub(crate) builtin_classes: [ObjRef; BUILTIN_KINDS],
     /// Native modules (`math`) by name.
     pub native_modules: HashMap<&'static str, ObjRef>,
     pub done: ObjRef,
@@ -196,7 +175,7 @@ impl Vm {
             modules: Vec::new(),
             builtins: Vec::new(),
             classes: HashMap::new(),
-            value_classes: [done; VALUE_CLASSES.len()],
+            builtin_classes: [done; BUILTIN_KINDS],
             native_modules: HashMap::new(),
             done,
             absent,
@@ -280,8 +259,8 @@ impl Vm {
         };
         let r = self.heap.alloc(Object::Class(Box::new(class)));
         self.classes.insert(name, r);
-        if let Some(i) = VALUE_CLASSES.iter().position(|n| *n == name) {
-            self.value_classes[i] = r;
+        if !matches!(builtin, Builtin::Error | Builtin::Host) {
+            self.builtin_classes[builtin as usize] = r;
         }
         r
     }
@@ -333,7 +312,7 @@ impl Vm {
             frames,
             builtins,
             classes,
-            value_classes,
+            builtin_classes,
             native_modules,
             done,
             absent,
@@ -352,7 +331,7 @@ impl Vm {
             frames.iter_mut().for_each(|f| t.obj(&mut f.closure));
             builtins.iter_mut().for_each(|v| t.value(v));
             classes.values_mut().for_each(|r| t.obj(r));
-            value_classes.iter_mut().for_each(|r| t.obj(r));
+            builtin_classes.iter_mut().for_each(|r| t.obj(r));
             native_modules.values_mut().for_each(|r| t.obj(r));
             t.obj(done);
             t.obj(absent);
@@ -402,28 +381,24 @@ mod tests {
     fn every_value_class_is_installed() {
         let mut vm = Vm::new();
         vm.collect().unwrap();
-        for (i, name) in VALUE_CLASSES.iter().enumerate() {
-            assert_eq!(vm.value_classes[i], vm.class(name), "{name}");
-        }
-        use ValueClass as C;
-        let order = [
-            (C::Nil, "Nil"),
-            (C::Bool, "Bool"),
-            (C::Int, "Int"),
-            (C::Float, "Float"),
-            (C::String, "String"),
-            (C::List, "List"),
-            (C::Map, "Map"),
-            (C::Range, "Range"),
-            (C::Class, "Class"),
-            (C::Function, "Function"),
-            (C::Object, "Object"),
-            (C::Module, "Module"),
-            (C::Iterator, "Iterator"),
-            (C::Fiber, "Fiber"),
+        let kinds = [
+            (Builtin::Nil, "Nil"),
+            (Builtin::Bool, "Bool"),
+            (Builtin::Int, "Int"),
+            (Builtin::Float, "Float"),
+            (Builtin::String, "String"),
+            (Builtin::List, "List"),
+            (Builtin::Map, "Map"),
+            (Builtin::Range, "Range"),
+            (Builtin::Class, "Class"),
+            (Builtin::Function, "Function"),
+            (Builtin::Object, "Object"),
+            (Builtin::Module, "Module"),
+            (Builtin::Iterator, "Iterator"),
+            (Builtin::Fiber, "Fiber"),
         ];
-        for (c, name) in order {
-            assert_eq!(VALUE_CLASSES[c as usize], name);
+        for (kind, name) in kinds {
+            assert_eq!(vm.builtin_classes[kind as usize], vm.class(name), "{name}");
         }
         assert_eq!(vm.class_name_of(Value::Int(1)), "Int");
         let s = vm.str_value("s");

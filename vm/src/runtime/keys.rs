@@ -283,22 +283,24 @@ fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<()
         // it owned. The entry's index is known only once it is found, so
         // the barrier is told after the write (nothing can collect in
         // between).
-        let found = map_of(vm, map).and_then(|m| m.entries.get_index_of(&k));
-        let owned = found.is_none().then(|| k.to_owned_key());
+        // `Ok(index)` of the entry, or `Err(owned key)` for a new one.
+        let slot = match map_of(vm, map).and_then(|m| m.entries.get_index_of(&k)) {
+            Some(at) => Ok(at),
+            None => Err(k.to_owned_key()),
+        };
         if let Some(m) = map_of_unbarriered(vm, map) {
-            let (at, added) = match (found, owned) {
-                (Some(at), _) => {
+            let (at, added) = match slot {
+                Ok(at) => {
                     if let Some((_, e)) = m.entries.get_index_mut(at) {
                         e.1 = value;
                     }
                     (at, false)
                 }
-                (None, Some(k)) => {
+                Err(k) => {
                     let (at, _) = m.entries.insert_full(k, (key, value));
                     m.version += 1;
                     (at, true)
                 }
-                (None, None) => return Ok(()),
             };
             let stored: &[Value] = if added { &[key, value] } else { &[value] };
             vm.heap.get_mut_entry_storing(map, at, stored);
