@@ -15,6 +15,10 @@ impl ObjRef {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
+// A word-sized tag puts every payload at offset 8: a copy is two whole
+// words, never the overlapping 8-byte moves a 1-byte tag leads LLVM to,
+// which stall store-to-load forwarding when the copy is read back.
+#[repr(u64)]
 pub enum Value {
     Nil,
     Bool(bool),
