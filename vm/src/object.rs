@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 
-use indexmap::IndexMap;
-
 use crate::symbol::{Sym, SymMap};
+
+mod table;
 use crate::value::{ObjRef, Value};
+pub use table::{Entry, Lookup, MapTable, Pair, ENTRY_BYTES};
 
 /// An immutable string. `ascii` makes character indexing O(1).
 #[derive(Debug)]
@@ -76,7 +77,7 @@ pub type MapHasher = foldhash::fast::RandomState;
 /// [`MapKey::is_removed`].
 #[derive(Clone, Debug, Default)]
 pub struct MapObj {
-    pub entries: IndexMap<MapKey, (Value, Value), MapHasher>,
+    pub entries: MapTable,
     /// Keys of classes that define `hash`, by hash value.
     pub hashed: HashMap<i64, Vec<ObjRef>>,
     /// Changes whenever the set of keys changes, so that a `for` loop over
@@ -159,17 +160,6 @@ impl std::hash::Hash for KeyRef<'_> {
     }
 }
 
-impl indexmap::Equivalent<MapKey> for KeyRef<'_> {
-    #[inline]
-    fn equivalent(&self, key: &MapKey) -> bool {
-        match (self, key) {
-            (KeyRef::Int(a), MapKey::Int(b)) => a == b,
-            (KeyRef::Str(a), MapKey::Str(b)) => *a == &**b,
-            _ => false,
-        }
-    }
-}
-
 impl KeyRef<'_> {
     /// The owned key.
     pub fn to_owned_key(self) -> MapKey {
@@ -221,25 +211,22 @@ impl MapObj {
         if let MapKey::Hashed { hash, obj } = key {
             self.hashed.entry(hash).or_default().push(obj);
         }
-        self.entries.insert(key, (original, value));
+        self.entries.push(key, (original, value));
         self.version += 1;
     }
 
     /// Removes the entry at `index`, returning its value. O(1): the entry
-    /// becomes a tombstone in place (the last entry is swapped in, a
-    /// tombstone appended, and the two swapped back).
+    /// becomes a tombstone in place.
     pub fn remove_index(&mut self, index: usize) -> Option<Value> {
         if self.entries.get_index(index)?.0.is_removed() {
             return None;
         }
-        let last = self.entries.len() - 1;
-        let (key, (_, value)) = self.entries.swap_remove_index(index)?;
         self.tombstones += 1;
-        self.entries
-            .insert(MapKey::Removed(self.tombstones), (Value::Nil, Value::Nil));
-        if index != last {
-            self.entries.swap_indices(index, last);
-        }
+        let (key, (_, value)) = self.entries.replace(
+            index,
+            MapKey::Removed(self.tombstones),
+            (Value::Nil, Value::Nil),
+        )?;
         self.removed += 1;
         if let MapKey::Hashed { hash, obj } = key {
             if let Some(list) = self.hashed.get_mut(&hash) {
@@ -495,7 +482,7 @@ impl Object {
             + match self {
                 Object::Str(s) => s.text.len(),
                 Object::List(v) => v.capacity() * 16,
-                Object::Map(m) => m.entries.capacity() * 64,
+                Object::Map(m) => m.entries.capacity() * ENTRY_BYTES,
                 Object::Instance(i) => i.fields.len() * 16,
                 Object::Class(c) => 256 + c.methods.len() * 32,
                 Object::Closure(c) => c.upvalues.len() * 4,
@@ -509,20 +496,20 @@ impl Object {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::BuildHasher;
 
     #[test]
     fn a_borrowed_key_finds_the_owned_one() {
         let hasher = MapHasher::default();
-        let mut map: IndexMap<MapKey, u8, MapHasher> = IndexMap::default();
-        map.insert(MapKey::Int(-7), 1);
-        map.insert(MapKey::Str("key".into()), 2);
-        map.insert(MapKey::Float(1.5f64.to_bits()), 3);
+        let mut map = MapTable::default();
+        let pair = |i| (Value::Int(i), Value::Int(i));
+        map.push(MapKey::Int(-7), pair(1));
+        map.push(MapKey::Str("key".into()), pair(2));
+        map.push(MapKey::Float(1.5f64.to_bits()), pair(3));
         for (borrowed, owned) in [
             (KeyRef::Int(-7), MapKey::Int(-7)),
             (KeyRef::Str("key"), MapKey::Str("key".into())),
         ] {
-            assert_eq!(hasher.hash_one(borrowed), hasher.hash_one(&owned));
+            assert_eq!(borrowed.table_hash(&hasher), owned.table_hash(&hasher));
             assert_eq!(map.get(&borrowed), map.get(&owned));
             assert!(map.get(&borrowed).is_some());
         }

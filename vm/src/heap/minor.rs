@@ -111,20 +111,17 @@ impl Evac<'_> {
                     }
                 }
                 Object::Map(m) => {
-                    let hi = m.entries.len().min(lo + (1 << CARD_SHIFT));
-                    let Some(slice) = m.entries.get_range_mut(lo..hi) else {
-                        continue;
-                    };
+                    let slice = m.entries.entries_mut(lo..lo + (1 << CARD_SHIFT));
                     let young_key = slice
-                        .keys()
-                        .any(|k| key_ref(k).is_some_and(|r| r.index() < nursery_end));
+                        .iter()
+                        .any(|e| key_ref(e.key()).is_some_and(|r| r.index() < nursery_end));
                     if young_key || !m.hashed.is_empty() {
                         whole = true;
                         break;
                     }
-                    for (kv, v) in slice.values_mut() {
-                        self.value(kv);
-                        self.value(v);
+                    for e in slice {
+                        self.value(&mut e.pair.0);
+                        self.value(&mut e.pair.1);
                     }
                 }
                 _ => {

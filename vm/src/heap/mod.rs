@@ -444,6 +444,17 @@ impl Heap {
         }
     }
 
+    /// The barrier of [`Heap::get_mut_entry_storing`] alone, for a write
+    /// already made through [`Heap::get_mut_unbarriered`] (with no
+    /// safepoint since).
+    #[inline]
+    pub(crate) fn stored_entry(&mut self, r: ObjRef, entry: usize, stored: &[Value]) {
+        let young = |v: &Value| matches!(v, Value::Obj(o) if o.index() < self.nursery_end);
+        if stored.iter().any(young) {
+            self.get_mut_entry(r, entry);
+        }
+    }
+
     /// The object behind a reference, for a write whose barrier the caller
     /// runs itself afterwards, with [`Heap::get_mut_entry`], before the next
     /// safepoint (for a map entry whose index is known only once found).

@@ -93,18 +93,15 @@ fn trace_map<T: Tracer + ?Sized>(m: &mut MapObj, t: &mut T) {
         .keys()
         .any(|k| key_ref(k).is_some_and(|r| t.moves(r)));
     if rekey {
-        // Keys hash by identity, and identities are changing: rebuild, in
-        // the same order.
-        let entries = std::mem::take(&mut m.entries);
-        m.entries.reserve(entries.len());
-        for (mut k, (mut kv, mut v)) in entries {
-            if let MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } = &mut k {
+        // Keys hash by identity, and identities are changing: file every
+        // entry again, in the same order.
+        m.entries.rekey(|k, (kv, v)| {
+            if let MapKey::Obj(r) | MapKey::Hashed { obj: r, .. } = k {
                 t.obj(r);
             }
-            t.value(&mut kv);
-            t.value(&mut v);
-            m.entries.insert(k, (kv, v));
-        }
+            t.value(kv);
+            t.value(v);
+        });
     } else {
         for (k, (kv, v)) in m.entries.iter_mut() {
             if let Some(mut r) = key_ref(k) {

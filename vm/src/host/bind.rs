@@ -265,8 +265,8 @@ pub fn to_host(vm: &Vm, v: Value, depth: usize) -> Result<HostValue, String> {
                     .collect::<Result<_, _>>()?,
             ),
             Object::Map(m) => {
-                let mut out = Vec::with_capacity(m.entries.len());
-                for (key, (_, value)) in &m.entries {
+                let mut out = Vec::with_capacity(m.len());
+                for (key, (_, value)) in m.pairs() {
                     let MapKey::Str(k) = key else {
                         return Err("a Map key is not a String".to_string());
                     };

@@ -404,6 +404,25 @@ fn values_cross_the_boundary_both_ways() {
 }
 
 #[test]
+fn a_map_with_a_removed_key_crosses_without_it() {
+    let mut vm = Vm::new();
+    let v = HostValue::Map(vec![
+        ("a".into(), HostValue::Int(1)),
+        ("b".into(), HostValue::Int(2)),
+    ]);
+    let value = from_host(&mut vm, v);
+    let crate::value::Value::Obj(map) = value else {
+        panic!("{value:?}")
+    };
+    let a = vm.str_value("a");
+    crate::runtime::keys::remove(&mut vm, map, a).unwrap();
+    assert_eq!(
+        to_host(&vm, value, 0).unwrap(),
+        HostValue::Map(vec![("b".into(), HostValue::Int(2))])
+    );
+}
+
+#[test]
 fn print_goes_through_the_host_and_exit_stops_the_program() {
     let out = Captured::default();
     let mut vm = Vm::new();

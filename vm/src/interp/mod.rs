@@ -141,6 +141,9 @@ pub struct Vm {
     /// `Object`'s own `==` (identity), which `==` on instances that keep
     /// it decides without a call.
     pub identity_eq: Value,
+    /// The Map class's own `get`, which the loop runs in place for plain
+    /// keys.
+    pub map_get: Value,
     /// Shared with every [`Interrupt`] handle given out.
     interrupt: Interrupt,
     /// The `data` of the native being called (which host closure it is).
@@ -197,6 +200,7 @@ impl Vm {
             sym_class: Sym(0),
             sym_eq: Sym(0),
             identity_eq: Value::Nil,
+            map_get: Value::Nil,
             interrupt: Interrupt::default(),
             native_data: 0,
             embed: crate::embed::State::default(),
@@ -209,6 +213,9 @@ impl Vm {
         crate::runtime::prelude::install(&mut vm);
         let object = vm.class("Object");
         vm.identity_eq = vm.find_method(object, vm.sym_eq).unwrap_or(Value::Nil);
+        let map = vm.class("Map");
+        let get = vm.symbols.intern("get");
+        vm.map_get = vm.find_method(map, get).unwrap_or(Value::Nil);
         vm
     }
 
@@ -324,6 +331,7 @@ impl Vm {
             handles,
             embed,
             identity_eq,
+            map_get,
             ..
         } = self;
         let outcome = heap.collect(&mut |t: &mut dyn crate::heap::Tracer| {
@@ -336,6 +344,7 @@ impl Vm {
             t.obj(done);
             t.obj(absent);
             t.value(identity_eq);
+            t.value(map_get);
             loaded_paths.values_mut().for_each(|r| t.obj(r));
             t.opt(fiber);
             temp_roots.iter_mut().for_each(|v| t.value(v));
@@ -406,13 +415,16 @@ mod tests {
     }
 
     #[test]
-    fn the_identity_eq_method_is_renamed_when_it_moves() {
+    fn the_methods_the_loop_knows_are_renamed_when_they_move() {
         let mut vm = Vm::new();
         for _ in 0..4 {
             vm.collect().unwrap();
             // Compared by name: a stale one could match another method.
             let object = vm.class("Object");
             assert_eq!(vm.find_method(object, vm.sym_eq), Some(vm.identity_eq));
+            let map = vm.class("Map");
+            let get = vm.intern("get");
+            assert_eq!(vm.find_method(map, get), Some(vm.map_get));
         }
     }
 }

@@ -864,6 +864,21 @@ impl Vm {
                             continue;
                         }
                     }
+                    // `map.get(k)` and `map.get(k, default)`.
+                    if argc == 1 || argc == 2 {
+                        let default = if argc == 2 { fpeek!(1) } else { Value::Nil };
+                        if let Some(v) = self.map_get_fast::<STATS>(
+                            fpeek!(argc + 1),
+                            fpeek!(argc),
+                            default,
+                            frame.proto,
+                            cache,
+                        ) {
+                            fdrop!(argc);
+                            fput!(1, v);
+                            continue;
+                        }
+                    }
                 }
                 Instr::Return => {
                     let done = self.frames[self.frames.len() - 1];
@@ -1442,6 +1457,36 @@ impl Vm {
             self.count_first_hit(proto, cache, Kind::Method);
         }
         Some((m, p))
+    }
+
+    /// `map.get(key)` (or with a default) for an Int or String key, done
+    /// in the loop: the site's first entry holds the Map class's own
+    /// `get`, so the lookup alone decides. `None` for anything else.
+    #[inline(always)]
+    fn map_get_fast<const STATS: bool>(
+        &mut self,
+        receiver: Value,
+        key: Value,
+        default: Value,
+        proto: u32,
+        cache: u32,
+    ) -> Option<Value> {
+        let Value::Obj(r) = receiver else { return None };
+        let Object::Map(_) = self.heap.get(r) else {
+            return None;
+        };
+        let e = self.caches[proto as usize][cache as usize].first();
+        if e.method != self.map_get
+            || e.class != self.builtin_classes[crate::object::Builtin::Map as usize]
+        {
+            return None;
+        }
+        let found = crate::runtime::keys::get_plain(self, r, key)?;
+        if STATS {
+            self.stats.calls += 1;
+            self.count_first_hit(proto, cache, Kind::Method);
+        }
+        Some(found.unwrap_or(default))
     }
 
     /// `INVOKE`'s fast path to a native, cached in the site's first

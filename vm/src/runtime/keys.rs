@@ -260,7 +260,43 @@ pub fn get_plain(vm: &Vm, map: ObjRef, key: Value) -> Option<Option<Value>> {
 /// was one (and the entry stored).
 #[inline]
 pub fn insert_plain(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> bool {
-    plain_key(vm, key).is_some() && insert(vm, map, key, value).is_ok()
+    let int = match key {
+        Value::Int(i) => i,
+        Value::Float(f) => match integral(f) {
+            Some(i) => i,
+            None => return false,
+        },
+        // A String key borrows the heap for its text: the general path.
+        Value::Obj(_) => {
+            return plain_key(vm, key).is_some() && insert(vm, map, key, value).is_ok()
+        }
+        _ => return false,
+    };
+    // An Int key borrows nothing, so one lookup of the map does it all.
+    let Object::Map(m) = vm.heap.get_mut_unbarriered(map) else {
+        return false;
+    };
+    let before = m.entries.capacity();
+    let (at, added) = match m.entries.get_index_of(&KeyRef::Int(int)) {
+        Some(at) => {
+            if let Some((_, e)) = m.entries.get_index_mut(at) {
+                e.1 = value;
+            }
+            (at, false)
+        }
+        None => {
+            let at = m.entries.push(MapKey::Int(int), (key, value));
+            m.version += 1;
+            (at, true)
+        }
+    };
+    let grown = m.entries.capacity() - before;
+    let stored: &[Value] = if added { &[key, value] } else { &[value] };
+    vm.heap.stored_entry(map, at, stored);
+    if grown > 0 {
+        vm.heap.grew(map, grown * crate::object::ENTRY_BYTES);
+    }
+    true
 }
 
 /// `map[key] = value`: updates the value of an equal key in place (keeping
@@ -271,8 +307,7 @@ pub fn insert(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<(), 
     let result = insert_entry(vm, map, key, value);
     let grown = capacity(vm).saturating_sub(before);
     if grown > 0 {
-        // Roughly what an entry costs (key, value, hash and index).
-        vm.heap.grew(map, grown * 64);
+        vm.heap.grew(map, grown * crate::object::ENTRY_BYTES);
     }
     result
 }
@@ -297,7 +332,7 @@ fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<()
                     (at, false)
                 }
                 Err(k) => {
-                    let (at, _) = m.entries.insert_full(k, (key, value));
+                    let at = m.entries.push(k, (key, value));
                     m.version += 1;
                     (at, true)
                 }
