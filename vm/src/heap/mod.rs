@@ -468,13 +468,17 @@ impl Heap {
 
     #[cold]
     fn remember_entry(&mut self, i: usize, entry: usize) {
+        // A card for an existing entry or the one a push appends. An
+        // index past that (a store that will fail, `list[-1]`) is no
+        // entry: the whole object is remembered, never a card table
+        // sized by a number the program chose.
         let large = i >= self.nursery_end
             && self
                 .slots
                 .get(i)
                 .and_then(|s| s.as_ref())
                 .and_then(card_entries)
-                .is_some();
+                .is_some_and(|n| entry <= n);
         if !large {
             self.remember(i);
             return;

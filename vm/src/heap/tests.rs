@@ -395,3 +395,31 @@ fn large_containers_are_remembered_by_card() {
     collect(&mut h, &mut roots);
     assert_eq!(text(&h, *items(&h, roots[0]).last().unwrap()), "pushed");
 }
+
+#[test]
+fn an_index_past_the_end_remembers_the_whole_container() {
+    let mut h = heap();
+    let mut roots: Vec<Value> = vec![list(&mut h, vec![Value::Int(0); 5000])];
+    for _ in 0..3 {
+        collect(&mut h, &mut roots);
+    }
+    let l = roots[0].as_obj().unwrap();
+    assert!(!h.is_young(l));
+    // `list[-1] = young` and `list[10 ** 15] = young` run the barrier
+    // before the store fails: no card table sized by the index.
+    let young = string(&mut h, "young");
+    for at in [usize::MAX, 1 << 50, 5001] {
+        h.get_mut_entry_storing(l, at, &[young]);
+    }
+    assert!(h.cards.is_empty());
+    assert_eq!(h.remset, vec![l.0]);
+    // The length itself is an entry: a push appends there.
+    let mut roots2 = vec![list(&mut h, vec![Value::Int(0); 5000])];
+    for _ in 0..3 {
+        collect(&mut h, &mut roots2);
+    }
+    let l2 = roots2[0].as_obj().unwrap();
+    let young = string(&mut h, "young again");
+    h.get_mut_entry_storing(l2, 5000, &[young]);
+    assert_eq!(h.cards.len(), 1);
+}
