@@ -16,6 +16,10 @@ use super::instr::{Arith, Cmp, Instr};
 /// Rewrites `code` in place.
 pub fn fuse(code: &mut [Instr]) {
     for i in 0..code.len() {
+        if let Some(f) = indexing_or_branch(code, i) {
+            code[i] = f;
+            continue;
+        }
         let next = |k: usize| code.get(i + k).copied();
         let fused = match (code[i], next(1), next(2), next(3)) {
             (
@@ -111,6 +115,27 @@ pub fn fuse(code: &mut [Instr]) {
         if let Some(f) = fused {
             code[i] = f;
         }
+    }
+}
+
+/// The sequences that begin with two or more `LOAD_LOCAL`s and end in a
+/// list access or a conditional branch, longest first.
+fn indexing_or_branch(code: &[Instr], i: usize) -> Option<Instr> {
+    use Instr::{GetIndex, JumpIfFalse, LoadLocal, SetIndex, StoreLocal};
+    let at = |k: usize| code.get(i + k).copied();
+    let (Some(LoadLocal(a)), Some(LoadLocal(b))) = (at(0), at(1)) else {
+        return None;
+    };
+    match (at(2), at(3), at(4), at(5)) {
+        (Some(LoadLocal(c)), Some(LoadLocal(d)), Some(GetIndex), Some(SetIndex)) => {
+            Some(Instr::CopyIndex(a, b, c, d))
+        }
+        (Some(LoadLocal(c)), Some(SetIndex), _, _) => Some(Instr::SetIndexLocals(a, b, c)),
+        (Some(GetIndex), Some(StoreLocal(l)), _, _) => Some(Instr::IndexLocalsStore(a, b, l)),
+        (Some(c), Some(JumpIfFalse(t)), _, _) => {
+            Cmp::of(c).map(|c| Instr::CmpLocalsJump(c, a, b, t))
+        }
+        _ => None,
     }
 }
 
@@ -244,6 +269,55 @@ mod tests {
                 Instr::LoadLocal(1),
                 Instr::MulStore(4),
                 Instr::StoreLocal(4),
+            ]
+        );
+    }
+
+    #[test]
+    fn fuses_list_accesses_and_local_branches() {
+        // while i < j { let t = p[i]; p[i] = p[j]; p[j] = t }
+        let mut code = vec![
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(2),
+            Instr::Lt,
+            Instr::JumpIfFalse(20),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::GetIndex,
+            Instr::StoreLocal(3),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(2),
+            Instr::GetIndex,
+            Instr::SetIndex,
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(2),
+            Instr::LoadLocal(3),
+            Instr::SetIndex,
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::CmpLocalsJump(Cmp::Lt, 1, 2, 20),
+                Instr::LoadLocal(2),
+                Instr::CmpJump(Cmp::Lt, 20),
+                Instr::JumpIfFalse(20),
+                Instr::IndexLocalsStore(0, 1, 3),
+                Instr::LoadLocal(1),
+                Instr::GetIndex,
+                Instr::StoreLocal(3),
+                Instr::CopyIndex(0, 1, 0, 2),
+                Instr::LoadLocal2(1, 0),
+                Instr::IndexLocals(0, 2),
+                Instr::LoadLocal(2),
+                Instr::GetIndex,
+                Instr::SetIndex,
+                Instr::SetIndexLocals(0, 2, 3),
+                Instr::LoadLocal2(2, 3),
+                Instr::LoadLocal(3),
+                Instr::SetIndex,
             ]
         );
     }

@@ -139,6 +139,15 @@ pub enum Instr {
     DivSetField(Cache),
     /// `LOAD_LOCAL o; LOAD_LOCAL v; SET_FIELD f`: `o.f = v`.
     SetFieldLocals(u16, u16, Cache),
+    /// `LOAD_LOCAL a; LOAD_LOCAL b`, a comparison, `JUMP_IF_FALSE t`.
+    CmpLocalsJump(Cmp, u16, u16, u32),
+    /// `LOAD_LOCAL a; LOAD_LOCAL b; GET_INDEX; STORE_LOCAL l`: `l = a[b]`.
+    IndexLocalsStore(u16, u16, u16),
+    /// `LOAD_LOCAL o; LOAD_LOCAL k; LOAD_LOCAL v; SET_INDEX`: `o[k] = v`.
+    SetIndexLocals(u16, u16, u16),
+    /// `LOAD_LOCAL o; LOAD_LOCAL k; LOAD_LOCAL a; LOAD_LOCAL b; GET_INDEX;
+    /// SET_INDEX`: `o[k] = a[b]`.
+    CopyIndex(u16, u16, u16, u16),
 }
 
 /// The arithmetic a fused instruction performs.

@@ -757,6 +757,44 @@ impl Vm {
                         }
                     }
                 }
+                Instr::CmpLocalsJump(c, a, b, t) => {
+                    let fast = match (c, floc!(a), floc!(b)) {
+                        (_, Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
+                        (_, Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
+                        (Cmp::Eq, a, b) => self.eq_fast(a, b),
+                        (Cmp::Ne, a, b) => self.eq_fast(a, b).map(|eq| !eq),
+                        _ => None,
+                    };
+                    if let Some(taken) = fast {
+                        ip = if taken { ip + 3 } else { t as usize };
+                        continue;
+                    }
+                }
+                Instr::IndexLocalsStore(a, b, l) => {
+                    if let Some(v) = self.list_item(floc!(a), floc!(b)) {
+                        let v: *const Value = v;
+                        debug_assert!((l as isize) < depth!());
+                        // SAFETY: as for `floc!`; `v` points into a list,
+                        // outside the stack.
+                        unsafe { bp.add(l as usize).copy_from_nonoverlapping(v, 1) };
+                        ip += 3;
+                        continue;
+                    }
+                }
+                Instr::SetIndexLocals(o, k, v) => {
+                    if self.list_store(floc!(o), floc!(k), floc!(v)) {
+                        ip += 3;
+                        continue;
+                    }
+                }
+                Instr::CopyIndex(o, k, a, b) => {
+                    if let Some(&v) = self.list_item(floc!(a), floc!(b)) {
+                        if self.list_store(floc!(o), floc!(k), v) {
+                            ip += 5;
+                            continue;
+                        }
+                    }
+                }
                 Instr::IndexLocals(a, b) => {
                     if let (Value::Obj(r), Value::Int(i)) = (floc!(a), floc!(b)) {
                         if let Object::List(items) = self.heap.get(r) {
@@ -969,7 +1007,11 @@ impl Vm {
                     | Instr::LocalFieldStore(l, ..)
                     | Instr::LocalLocalField(l, ..)
                     | Instr::LocalDupField(l, _)
-                    | Instr::SetFieldLocals(l, ..) => push!(local!(l)),
+                    | Instr::SetFieldLocals(l, ..)
+                    | Instr::CmpLocalsJump(_, l, ..)
+                    | Instr::IndexLocalsStore(l, ..)
+                    | Instr::SetIndexLocals(l, ..)
+                    | Instr::CopyIndex(l, ..) => push!(local!(l)),
                     Instr::AddInt(k) | Instr::SubInt(k) | Instr::CmpIntJump(_, k, _) => {
                         push!(Value::Int(i64::from(k)))
                     }
@@ -1457,6 +1499,34 @@ impl Vm {
             self.count_first_hit(proto, cache, Kind::Method);
         }
         Some((m, p))
+    }
+
+    /// `list[i]` for a List and an Int in range.
+    #[inline(always)]
+    fn list_item(&self, list: Value, i: Value) -> Option<&Value> {
+        let (Value::Obj(r), Value::Int(i)) = (list, i) else {
+            return None;
+        };
+        let Object::List(items) = self.heap.get(r) else {
+            return None;
+        };
+        items.get(usize::try_from(i).ok()?)
+    }
+
+    /// `list[i] = v` for a List and an Int in range: whether it stored.
+    #[inline(always)]
+    fn list_store(&mut self, list: Value, i: Value, v: Value) -> bool {
+        let (Value::Obj(r), Value::Int(i)) = (list, i) else {
+            return false;
+        };
+        let at = usize::try_from(i).unwrap_or(usize::MAX);
+        if let Object::List(items) = self.heap.get_mut_entry_storing(r, at, &[v]) {
+            if let Some(slot) = items.get_mut(at) {
+                *slot = v;
+                return true;
+            }
+        }
+        false
     }
 
     /// `map.get(key)` (or with a default) for an Int or String key, done
