@@ -12,6 +12,30 @@ use crate::object::{ClassObj, Instance, IterObj, Object, RangeCursor, RangeObj};
 use crate::runtime::ops;
 use crate::value::{ObjRef, Value};
 
+/// Copies a value between stack slots as two word moves. A value written
+/// in parts (tag, then payload, as arithmetic does) and at once read back
+/// as one 16-byte load stalls store-to-load forwarding; each word load
+/// finds its own store. The reads are volatile so that they stay two.
+///
+/// # Safety
+///
+/// `src` and `dst` point at value slots of the stack's allocation, `src`
+/// holding a value.
+#[inline(always)]
+unsafe fn copy_words(dst: *mut Value, src: *const Value) {
+    use std::mem::MaybeUninit;
+    let s = src.cast::<MaybeUninit<u64>>();
+    let d = dst.cast::<MaybeUninit<u64>>();
+    // SAFETY: `Value` is two words (its tag is a `u64`), and the caller
+    // gives valid slots; `MaybeUninit` carries the payload word of a `nil`,
+    // which has no payload.
+    unsafe {
+        let (tag, payload) = (s.read_volatile(), s.add(1).read_volatile());
+        d.write(tag);
+        d.add(1).write(payload);
+    }
+}
+
 impl Vm {
     /// Runs until the frame at depth `stop` (a boundary frame) returns, and
     /// gives its result. After [`Exc::OutOfFuel`], see
@@ -926,16 +950,25 @@ impl Vm {
                         && !self.safepoint_due()
                     {
                         // An `init` returns its receiver, in slot 0.
-                        let result = if done.on_return == OnReturn::Keep {
-                            fpeek!(1)
+                        debug_assert!(depth!() >= 1);
+                        let result: *const Value = if done.on_return == OnReturn::Keep {
+                            // SAFETY: the result is on top (verifier stack
+                            // rules: `RETURN` pops one operand).
+                            unsafe { sp.sub(1) }
                         } else {
-                            floc!(0)
+                            bp
                         };
                         self.frames.pop();
                         // SAFETY: the returning frame's base is within
-                        // the stack.
-                        sp = unsafe { st.add(done.base) };
-                        fpush!(result);
+                        // the stack, and the result is at or above it, so
+                        // the copy reads it before anything overwrites it;
+                        // the slot after the base is within the caller's
+                        // reservation (the callee sat on its operand stack).
+                        unsafe {
+                            let to = st.add(done.base);
+                            copy_words(to, result);
+                            sp = to.add(1);
+                        }
                         frame = self.frames[self.frames.len() - 1];
                         code = &*self.code[frame.proto as usize];
                         ip = frame.ip;
