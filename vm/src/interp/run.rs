@@ -98,13 +98,44 @@ impl Vm {
         // The running function's code. `self.code` only ever grows and each
         // entry is an `Arc` it never drops, so the slice outlives the loop.
         let mut code: *const [Instr] = &*self.code[frame.proto as usize];
-        let mut ip = frame.ip;
+        // The next instruction, as a pointer into `code` (`pc`), so that
+        // fetching is one load; the frame keeps it as an index.
+        let mut pc: *const Instr;
+        // Points `pc` at instruction `i` of `code`. The verifier checks
+        // that every jump target and handler is an instruction boundary
+        // inside the function, frames hold only such indexes, and fused
+        // instructions skip only over the sequence they replaced, so `pc`
+        // stays inside the code.
+        macro_rules! goto {
+            ($i:expr) => {{
+                let i = $i as usize;
+                debug_assert!(i < code.len());
+                // SAFETY: see above.
+                pc = unsafe { code.cast::<Instr>().add(i) };
+            }};
+        }
+        // Skips the rest of a fused sequence.
+        macro_rules! skip {
+            ($n:expr) => {{
+                // SAFETY: the sequence's instructions follow in `code`
+                // (see `goto!`).
+                pc = unsafe { pc.add($n) };
+            }};
+        }
+        // The index of the next instruction.
+        macro_rules! ip {
+            () => {{
+                // SAFETY: `pc` points into `code` (see `goto!`).
+                unsafe { pc.offset_from(code.cast::<Instr>()) as usize }
+            }};
+        }
+        goto!(frame.ip);
         let mut base = frame.base;
         let mut module = self.protos[frame.proto as usize].module as usize;
         macro_rules! save {
             () => {
                 if let Some(f) = self.frames.last_mut() {
-                    f.ip = ip;
+                    f.ip = ip!();
                 }
             };
         }
@@ -112,7 +143,7 @@ impl Vm {
             () => {{
                 frame = *self.frames.last().expect("a frame to run");
                 code = &*self.code[frame.proto as usize];
-                ip = frame.ip;
+                goto!(frame.ip);
                 base = frame.base;
                 module = self.protos[frame.proto as usize].module as usize;
             }};
@@ -374,7 +405,7 @@ impl Vm {
             ($op:expr, $b:expr) => {{
                 if let Some(v) = $op.fast(fpeek!(1), floc!($b)) {
                     fput!(1, v);
-                    ip += 1;
+                    skip!(1);
                     continue;
                 }
             }};
@@ -384,7 +415,7 @@ impl Vm {
             ($op:expr, $a:expr, $b:expr) => {{
                 if let Some(v) = $op.fast(floc!($a), floc!($b)) {
                     fpush!(v);
-                    ip += 2;
+                    skip!(2);
                     continue;
                 }
             }};
@@ -395,7 +426,7 @@ impl Vm {
                 if let Some(v) = $op.fast(fpeek!(2), fpeek!(1)) {
                     fdrop!(2);
                     fset!($l, v);
-                    ip += 1;
+                    skip!(1);
                     continue;
                 }
             }};
@@ -406,7 +437,7 @@ impl Vm {
                 if let Some(v) = $op.fast(fpeek!(2), fpeek!(1)) {
                     if self.set_field_fast::<STATS>(fpeek!(3), v, frame.proto, $cache) {
                         fdrop!(3);
-                        ip += 1;
+                        skip!(1);
                         continue;
                     }
                 }
@@ -425,7 +456,7 @@ impl Vm {
                     fpush!(Value::Nil);
                 }
                 if let Some(f) = self.frames.last_mut() {
-                    f.ip = ip;
+                    f.ip = ip!();
                 }
                 self.frames.push(Frame {
                     closure: $closure,
@@ -437,7 +468,7 @@ impl Vm {
                 });
                 frame = self.frames[self.frames.len() - 1];
                 code = &*self.code[$proto as usize];
-                ip = 0;
+                goto!(0);
                 base = $at;
                 rebase!();
                 module = p.module as usize;
@@ -474,15 +505,11 @@ impl Vm {
                 self.suspend_for_fuel();
                 return Err(Exc::OutOfFuel);
             }
-            // SAFETY: `ip` stays inside the code: the verifier checks that
-            // every jump target (and handler) is an instruction boundary
-            // inside the function and that control cannot fall off the end,
-            // and translation maps boundaries to instruction indexes.
-            let instr = unsafe {
-                debug_assert!(ip < code.len());
-                *code.cast::<Instr>().add(ip)
-            };
-            ip += 1;
+            debug_assert!(ip!() < code.len());
+            // SAFETY: `pc` stays inside the code (see `goto!`): the
+            // verifier also checks that control cannot fall off the end.
+            let instr = unsafe { *pc };
+            skip!(1);
             if STATS {
                 self.stats.instructions += 1;
             }
@@ -531,14 +558,14 @@ impl Vm {
                 Instr::LoadLocal2(a, b) => {
                     fpush!(floc!(a));
                     fpush!(floc!(b));
-                    ip += 1;
+                    skip!(1);
                     continue;
                 }
                 Instr::IncLocal(l, k) => {
                     if let Value::Int(a) = floc!(l) {
                         if let Some(v) = a.checked_add(i64::from(k)) {
                             fset!(l, Value::Int(v));
-                            ip += 3;
+                            skip!(3);
                             continue;
                         }
                     }
@@ -581,7 +608,7 @@ impl Vm {
                     if let Value::Int(a) = fpeek!(1) {
                         if let Some(v) = a.checked_add(i64::from(k)) {
                             fput!(1, Value::Int(v));
-                            ip += 1;
+                            skip!(1);
                             continue;
                         }
                     }
@@ -590,7 +617,7 @@ impl Vm {
                     if let Value::Int(a) = fpeek!(1) {
                         if let Some(v) = a.checked_sub(i64::from(k)) {
                             fput!(1, Value::Int(v));
-                            ip += 1;
+                            skip!(1);
                             continue;
                         }
                     }
@@ -616,18 +643,22 @@ impl Vm {
                     };
                     if let Some(taken) = fast {
                         fdrop!(2);
-                        ip = if taken { ip + 1 } else { t as usize };
+                        if taken {
+                            skip!(1)
+                        } else {
+                            goto!(t)
+                        }
                         continue;
                     }
                 }
                 Instr::CmpIntJump(c, k, t) => {
                     if let Value::Int(a) = fpeek!(1) {
                         fdrop!(1);
-                        ip = if c.ints(a, i64::from(k)) {
-                            ip + 2
+                        if c.ints(a, i64::from(k)) {
+                            skip!(2)
                         } else {
-                            t as usize
-                        };
+                            goto!(t)
+                        }
                         continue;
                     }
                 }
@@ -639,20 +670,20 @@ impl Vm {
                 Instr::Jump(t) => {
                     // A backward jump is a safepoint: the slow path
                     // collects or stops there when one is due.
-                    if (t as usize) >= ip || !self.safepoint_due() {
-                        ip = t as usize;
+                    if (t as usize) >= ip!() || !self.safepoint_due() {
+                        goto!(t);
                         continue;
                     }
                 }
                 Instr::JumpIfFalse(t) => {
                     if !fpop!().truthy() {
-                        ip = t as usize;
+                        goto!(t);
                     }
                     continue;
                 }
                 Instr::JumpIfTrue(t) => {
                     if fpop!().truthy() {
-                        ip = t as usize;
+                        goto!(t);
                     }
                     continue;
                 }
@@ -660,13 +691,13 @@ impl Vm {
                     if fpeek!(1).truthy() {
                         fdrop!(1);
                     } else {
-                        ip = t as usize;
+                        goto!(t);
                     }
                     continue;
                 }
                 Instr::OrJump(t) => {
                     if fpeek!(1).truthy() {
-                        ip = t as usize;
+                        goto!(t);
                     } else {
                         fdrop!(1);
                     }
@@ -683,7 +714,7 @@ impl Vm {
                     if let Some(v) = self.field_fast(floc!(l), frame.proto, cache) {
                         fpush_copy!(v);
                         field_hit!(cache);
-                        ip += 1;
+                        skip!(1);
                         continue;
                     }
                 }
@@ -692,7 +723,7 @@ impl Vm {
                         fpush!(floc!(a));
                         fpush_copy!(v);
                         field_hit!(cache);
-                        ip += 2;
+                        skip!(2);
                         continue;
                     }
                 }
@@ -704,7 +735,7 @@ impl Vm {
                         // outside the stack.
                         unsafe { bp.add(l as usize).copy_from_nonoverlapping(v, 1) };
                         field_hit!(cache);
-                        ip += 2;
+                        skip!(2);
                         continue;
                     }
                 }
@@ -720,7 +751,7 @@ impl Vm {
                         fpush!(o);
                         fpush_copy!(v);
                         field_hit!(cache);
-                        ip += 2;
+                        skip!(2);
                         continue;
                     }
                 }
@@ -730,7 +761,7 @@ impl Vm {
                 Instr::DivSetField(cache) => arith_set_field!(Arith::Div, cache),
                 Instr::SetFieldLocals(o, v, cache) => {
                     if self.set_field_fast::<STATS>(floc!(o), floc!(v), frame.proto, cache) {
-                        ip += 2;
+                        skip!(2);
                         continue;
                     }
                 }
@@ -790,7 +821,11 @@ impl Vm {
                         _ => None,
                     };
                     if let Some(taken) = fast {
-                        ip = if taken { ip + 3 } else { t as usize };
+                        if taken {
+                            skip!(3)
+                        } else {
+                            goto!(t)
+                        }
                         continue;
                     }
                 }
@@ -801,20 +836,20 @@ impl Vm {
                         // SAFETY: as for `floc!`; `v` points into a list,
                         // outside the stack.
                         unsafe { bp.add(l as usize).copy_from_nonoverlapping(v, 1) };
-                        ip += 3;
+                        skip!(3);
                         continue;
                     }
                 }
                 Instr::SetIndexLocals(o, k, v) => {
                     if self.list_store(floc!(o), floc!(k), floc!(v)) {
-                        ip += 3;
+                        skip!(3);
                         continue;
                     }
                 }
                 Instr::CopyIndex(o, k, a, b) => {
                     if let Some(&v) = self.list_item(floc!(a), floc!(b)) {
                         if self.list_store(floc!(o), floc!(k), v) {
-                            ip += 5;
+                            skip!(5);
                             continue;
                         }
                     }
@@ -824,7 +859,7 @@ impl Vm {
                         if let Object::List(items) = self.heap.get(r) {
                             if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
                                 fpush_copy!(v);
-                                ip += 2;
+                                skip!(2);
                                 continue;
                             }
                         }
@@ -833,11 +868,11 @@ impl Vm {
                 Instr::ForNextStore(l, v, t) => match self.range_next(floc!(l)) {
                     Some(Some(i)) => {
                         fset!(v, Value::Int(i));
-                        ip += 1;
+                        skip!(1);
                         continue;
                     }
                     Some(None) => {
-                        ip = t as usize;
+                        goto!(t);
                         continue;
                     }
                     None => {}
@@ -857,7 +892,7 @@ impl Vm {
                             .alloc(Object::Iter(Box::new(IterObj::Range(cursor))));
                         fdrop!(1);
                         fput!(1, Value::Obj(it));
-                        ip += 1;
+                        skip!(1);
                         continue;
                     }
                 }
@@ -867,7 +902,7 @@ impl Vm {
                         continue;
                     }
                     Some(None) => {
-                        ip = t as usize;
+                        goto!(t);
                         continue;
                     }
                     None => {}
@@ -971,7 +1006,7 @@ impl Vm {
                         }
                         frame = self.frames[self.frames.len() - 1];
                         code = &*self.code[frame.proto as usize];
-                        ip = frame.ip;
+                        goto!(frame.ip);
                         base = frame.base;
                         rebase!();
                         module = self.protos[frame.proto as usize].module as usize;
@@ -1022,7 +1057,7 @@ impl Vm {
                         let (a, b) = (local!(a), local!(b));
                         push!(a);
                         push!(b);
-                        ip += 1;
+                        skip!(1);
                     }
                     // The slow paths of superinstructions do what the first
                     // instruction of their sequence does (see `fuse.rs`).
@@ -1211,7 +1246,7 @@ impl Vm {
                         }
                     }
                     Instr::Jump(t) => {
-                        if (t as usize) < ip {
+                        if (t as usize) < ip!() {
                             // A safepoint: objects may move, so the frame's
                             // closure is read again. An error it raises is
                             // the jump's (its line, its handlers), so `ip`
@@ -1223,28 +1258,28 @@ impl Vm {
                                 throw!(e);
                             }
                         }
-                        ip = t as usize;
+                        goto!(t);
                     }
                     Instr::JumpIfFalse(t) => {
                         if !pop!().truthy() {
-                            ip = t as usize;
+                            goto!(t);
                         }
                     }
                     Instr::JumpIfTrue(t) => {
                         if pop!().truthy() {
-                            ip = t as usize;
+                            goto!(t);
                         }
                     }
                     Instr::AndJump(t) => {
                         if peek!(1).truthy() {
                             let _ = pop!();
                         } else {
-                            ip = t as usize;
+                            goto!(t);
                         }
                     }
                     Instr::OrJump(t) => {
                         if peek!(1).truthy() {
-                            ip = t as usize;
+                            goto!(t);
                         } else {
                             let _ = pop!();
                         }
@@ -1252,7 +1287,7 @@ impl Vm {
                     Instr::JumpIfArg(l, t) => {
                         let v = local!(l);
                         if !matches!(v, Value::Obj(r) if r == self.absent()) {
-                            ip = t as usize;
+                            goto!(t);
                         }
                     }
                     Instr::Iter => {
@@ -1268,7 +1303,7 @@ impl Vm {
                         let it = local!(l);
                         match self.iter_next(it, false) {
                             Ok(true) => {}
-                            Ok(false) => ip = t as usize,
+                            Ok(false) => goto!(t),
                             Err(e) => throw!(e),
                         }
                     }
@@ -1285,7 +1320,7 @@ impl Vm {
                         let it = local!(l);
                         match self.iter_next(it, true) {
                             Ok(true) => {}
-                            Ok(false) => ip = t as usize,
+                            Ok(false) => goto!(t),
                             Err(e) => throw!(e),
                         }
                     }
