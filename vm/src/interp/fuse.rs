@@ -100,6 +100,9 @@ pub fn fuse(code: &mut [Instr]) {
             (c, Some(Instr::JumpIfFalse(t)), _, _) => Cmp::of(c).map(|c| Instr::CmpJump(c, t)),
             (Instr::Int(k), Some(Instr::Add), _, _) => imm(k).map(Instr::AddInt),
             (Instr::Int(k), Some(Instr::Sub), _, _) => imm(k).map(Instr::SubInt),
+            (Instr::Int(k), Some(Instr::Mul), _, _) => imm(k).map(Instr::MulInt),
+            (Instr::Int(k), Some(Instr::Div), _, _) => imm(k).map(Instr::DivInt),
+            (Instr::Int(k), Some(Instr::Mod), _, _) => imm(k).map(Instr::ModInt),
             (
                 Instr::LoadLocal(o),
                 Some(Instr::GetField(_, cache)),
@@ -318,6 +321,34 @@ mod tests {
                 Instr::LoadLocal2(2, 3),
                 Instr::LoadLocal(3),
                 Instr::SetIndex,
+            ]
+        );
+    }
+
+    #[test]
+    fn fuses_arithmetic_with_a_constant() {
+        let mut code = vec![
+            Instr::LoadLocal(0),
+            Instr::Int(3),
+            Instr::Mul,
+            Instr::Int(2),
+            Instr::Div,
+            Instr::Int(1021),
+            Instr::Mod,
+            Instr::Return,
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::LoadLocal(0),
+                Instr::MulInt(3),
+                Instr::Mul,
+                Instr::DivInt(2),
+                Instr::Div,
+                Instr::ModInt(1021),
+                Instr::Mod,
+                Instr::Return,
             ]
         );
     }

@@ -93,6 +93,12 @@ pub enum Instr {
     AddInt(i32),
     /// `INT k; SUB`.
     SubInt(i32),
+    /// `INT k; MUL`.
+    MulInt(i32),
+    /// `INT k; DIV`.
+    DivInt(i32),
+    /// `INT k; MOD`.
+    ModInt(i32),
     /// `LOAD_LOCAL l; INT k; ADD; STORE_LOCAL l`: `l += k`.
     IncLocal(u16, i32),
     /// A comparison followed by `JUMP_IF_FALSE t`.

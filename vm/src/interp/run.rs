@@ -613,6 +613,29 @@ impl Vm {
                         }
                     }
                 }
+                Instr::MulInt(k) => {
+                    if let Some(v) = Arith::Mul.fast(fpeek!(1), Value::Int(i64::from(k))) {
+                        fput!(1, v);
+                        skip!(1);
+                        continue;
+                    }
+                }
+                Instr::DivInt(k) => {
+                    if let Some(v) = Arith::Div.fast(fpeek!(1), Value::Int(i64::from(k))) {
+                        fput!(1, v);
+                        skip!(1);
+                        continue;
+                    }
+                }
+                Instr::ModInt(k) => {
+                    if let Value::Int(a) = fpeek!(1) {
+                        if k != 0 {
+                            fput!(1, Value::Int(a.wrapping_rem(i64::from(k))));
+                            skip!(1);
+                            continue;
+                        }
+                    }
+                }
                 Instr::SubInt(k) => {
                     if let Value::Int(a) = fpeek!(1) {
                         if let Some(v) = a.checked_sub(i64::from(k)) {
@@ -1080,7 +1103,12 @@ impl Vm {
                     | Instr::IndexLocalsStore(l, ..)
                     | Instr::SetIndexLocals(l, ..)
                     | Instr::CopyIndex(l, ..) => push!(local!(l)),
-                    Instr::AddInt(k) | Instr::SubInt(k) | Instr::CmpIntJump(_, k, _) => {
+                    Instr::AddInt(k)
+                    | Instr::SubInt(k)
+                    | Instr::MulInt(k)
+                    | Instr::DivInt(k)
+                    | Instr::ModInt(k)
+                    | Instr::CmpIntJump(_, k, _) => {
                         push!(Value::Int(i64::from(k)))
                     }
                     Instr::LoadUpval(u) => {
