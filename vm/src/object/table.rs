@@ -1,13 +1,14 @@
 //! The hash table behind a Map.
 //!
 //! Entries live in insertion order in one vector; an open-addressed index
-//! (linear probing, at most half full) finds them. Each index slot packs
+//! (perturbed probing, at most half full) finds them. Each index slot packs
 //! the top 32 bits of the key's hash beside the entry's number, so a probe
 //! that meets another key's slot is turned away without touching that
 //! entry: a lookup reads one index slot and, usually, one entry. An Int
-//! key hashes with one folded multiply; other keys with foldhash over
-//! their canonical form. Both are seeded per table, so a program cannot
-//! choose keys that all land in one place.
+//! key is placed by its own bits and tagged by a seeded folded multiply;
+//! other keys hash with seeded foldhash over their canonical form. Probe
+//! sequences after the first slot follow the seeded bits, so a program
+//! cannot choose keys that all queue behind one another.
 //!
 //! Removal is the Map's business (it writes a tombstone key over the entry
 //! with [`MapTable::replace`]). The entry's slot stays in the index: it
@@ -86,7 +87,8 @@ impl Lookup for KeyRef<'_> {
 /// run over sequential keys walks the index in order (as Lua's and
 /// CPython's tables do), and keys that differ only in high bits (multiples
 /// of a power of two) still spread. Its high half, the tag that turns a
-/// probe away, is a seeded hash of the whole Int.
+/// probe away and steers the rest of the probe sequence (see [`Probe`]),
+/// is a seeded hash of the whole Int.
 #[inline]
 fn int_hash(i: i64, state: &MapHasher) -> u64 {
     let x = i as u64;
@@ -148,9 +150,9 @@ impl MapTable {
         let hash = q.table_hash(&self.state);
         let tag = hash >> 32;
         let mask = self.index.len() - 1;
-        let mut pos = hash as usize & mask;
+        let mut probe = Probe::new(hash, mask);
         loop {
-            let slot = self.index[pos];
+            let slot = self.index[probe.pos];
             if slot == 0 {
                 return None;
             }
@@ -160,7 +162,7 @@ impl MapTable {
                     return Some(i);
                 }
             }
-            pos = (pos + 1) & mask;
+            probe.next(mask);
         }
     }
 
@@ -256,10 +258,11 @@ impl MapTable {
     #[inline]
     fn file(&mut self, hash: u64, at: usize) {
         let mask = self.index.len() - 1;
-        let mut pos = hash as usize & mask;
-        while self.index[pos] != 0 {
-            pos = (pos + 1) & mask;
+        let mut probe = Probe::new(hash, mask);
+        while self.index[probe.pos] != 0 {
+            probe.next(mask);
         }
+        let pos = probe.pos;
         // Entry numbers fit 32 bits: a table of 2^32 entries would need
         // 256 GiB, far past any heap limit.
         self.index[pos] = (hash >> 32) << 32 | (at as u64 + 1);
@@ -279,6 +282,39 @@ impl MapTable {
                 self.file(hash, at);
             }
         }
+    }
+}
+
+/// A key's probe sequence through the index. The first slot is the low
+/// bits of the hash (for an Int, its own bits: sequential keys take
+/// sequential slots). After that the sequence is steered by the whole
+/// hash, seeded tag included, as CPython's is: `pos = 5 * pos + 1 +
+/// perturb` with `perturb` shifted down each step. So keys that share a
+/// first slot (a run of sequential Ints, or Ints a program picked to
+/// collide) part ways at once instead of queueing along a linear run, and
+/// once `perturb` is spent the recurrence visits every slot, so a probe
+/// always reaches the empty slot the half-full index has.
+struct Probe {
+    pos: usize,
+    perturb: u64,
+}
+
+impl Probe {
+    #[inline]
+    fn new(hash: u64, mask: usize) -> Probe {
+        Probe {
+            pos: hash as usize & mask,
+            perturb: hash,
+        }
+    }
+
+    #[inline]
+    fn next(&mut self, mask: usize) {
+        self.perturb >>= 5;
+        self.pos = (self.pos.wrapping_mul(5))
+            .wrapping_add(1)
+            .wrapping_add(self.perturb as usize)
+            & mask;
     }
 }
 
@@ -350,6 +386,53 @@ mod tests {
         });
         assert_eq!(t.get_index_of(&MapKey::Range(1042, 1042, false)), Some(42));
         assert_eq!(t.get_index_of(&MapKey::Range(42, 42, false)), None);
+    }
+
+    /// How many slots a lookup of `q` reads.
+    fn probes(t: &MapTable, q: &impl Lookup) -> usize {
+        let hash = q.table_hash(&t.state);
+        let mask = t.index.len() - 1;
+        let mut probe = Probe::new(hash, mask);
+        let mut n = 1;
+        while t.index[probe.pos] != 0 {
+            let i = (t.index[probe.pos] as u32 - 1) as usize;
+            if q.matches(&t.entries[i].key) {
+                break;
+            }
+            probe.next(mask);
+            n += 1;
+        }
+        n
+    }
+
+    #[test]
+    fn keys_that_share_a_first_slot_do_not_queue() {
+        // A dense run of Ints, then keys of another kind whose first slots
+        // land inside the run: linear probing would walk the run.
+        let mut t = MapTable::default();
+        for i in 0..20_000 {
+            t.push(MapKey::Int(i), pair(i));
+        }
+        for i in 0..20_000 {
+            t.push(MapKey::Str(format!("k{i}").into()), pair(i));
+        }
+        let worst = (0..20_000)
+            .map(|i| probes(&t, &MapKey::Str(format!("k{i}").into())))
+            .max();
+        assert!(worst < Some(40), "{worst:?}");
+        // Ints chosen so that all have the same first slot.
+        let mut t = MapTable::default();
+        t.reserve(4096);
+        let mask = t.index.len() - 1;
+        let same: Vec<i64> = (0..i64::MAX)
+            .filter(|&i| int_hash(i, &t.state) as usize & mask == 0)
+            .take(2000)
+            .collect();
+        for &k in &same {
+            t.push(MapKey::Int(k), pair(k));
+        }
+        let worst = same.iter().map(|&k| probes(&t, &KeyRef::Int(k))).max();
+        assert!(worst < Some(40), "{worst:?}");
     }
 
     #[test]
