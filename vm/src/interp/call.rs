@@ -443,9 +443,11 @@ impl Vm {
         base: usize,
     ) -> Result<Value, Exc> {
         let proto = self.modules[module].protos[func as usize];
-        let descs = self.protos[proto as usize].upvalues.clone();
-        let mut upvalues = Vec::with_capacity(descs.len());
-        for d in descs {
+        // Read in place, not cloned: a closure is made often.
+        let n = self.protos[proto as usize].upvalues.len();
+        let mut upvalues = Vec::with_capacity(n);
+        for i in 0..n {
+            let d = self.protos[proto as usize].upvalues[i];
             let cell = match d {
                 Upvalue::Local(n) => {
                     let slot = self.stack[base + n as usize];

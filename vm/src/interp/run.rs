@@ -574,6 +574,21 @@ impl Vm {
                     fpush!(self.modules[module].globals[g as usize]);
                     continue;
                 }
+                // Captured variables: reading and writing a cell runs no
+                // code and allocates nothing.
+                Instr::LoadUpval(u) => {
+                    let cell = self.upvalue(frame.closure, u);
+                    if let Object::Cell(v) = self.heap.get(cell) {
+                        fpush_copy!(v);
+                        continue;
+                    }
+                }
+                Instr::StoreUpval(u) => {
+                    let cell = self.upvalue(frame.closure, u);
+                    let v = fpop!();
+                    self.cell_set(cell, v);
+                    continue;
+                }
                 Instr::StoreGlobal(g) => {
                     let v = fpop!();
                     self.modules[module].globals[g as usize] = v;
