@@ -508,7 +508,10 @@ impl Vm {
             debug_assert!(ip!() < code.len());
             // SAFETY: `pc` stays inside the code (see `goto!`): the
             // verifier also checks that control cannot fall off the end.
-            let instr = unsafe { *pc };
+            // Matched in place (`match *instr`), so each arm reads only its
+            // own operands: a copy of the whole instruction had LLVM load
+            // every operand field before the jump.
+            let instr: &Instr = unsafe { &*pc };
             skip!(1);
             if STATS {
                 self.stats.instructions += 1;
@@ -517,7 +520,7 @@ impl Vm {
             // on the cached stack pointer. An arm that handles its case
             // ends with `continue`; one that does not falls through,
             // having changed nothing, to the slow path below.
-            match instr {
+            match *instr {
                 Instr::Const(k) => {
                     fpush!(self.modules[module].constants[k as usize]);
                     continue;
@@ -667,7 +670,7 @@ impl Vm {
                 Instr::Eq | Instr::Ne => {
                     if let Some(eq) = self.eq_fast(fpeek!(2), fpeek!(1)) {
                         fdrop!(1);
-                        fput!(1, Value::Bool(eq == matches!(instr, Instr::Eq)));
+                        fput!(1, Value::Bool(eq == matches!(*instr, Instr::Eq)));
                         continue;
                     }
                 }
@@ -1060,7 +1063,7 @@ impl Vm {
             // SAFETY: (as above).
             unsafe { self.stack.set_len(len) };
             'slow: {
-                match instr {
+                match *instr {
                     Instr::Nop => {}
                     Instr::Const(k) => {
                         let v = self.modules[module].constants[k as usize];
@@ -1283,7 +1286,7 @@ impl Vm {
                     Instr::Range | Instr::RangeIncl => {
                         let b = pop!();
                         let a = pop!();
-                        match self.make_range(a, b, instr == Instr::RangeIncl) {
+                        match self.make_range(a, b, *instr == Instr::RangeIncl) {
                             Ok(v) => push!(v),
                             Err(e) => throw!(e),
                         }
