@@ -86,6 +86,7 @@ pub fn fuse(code: &mut [Instr]) {
             (Instr::LoadLocal(a), Some(Instr::LoadLocal(b)), Some(Instr::GetIndex), _) => {
                 Some(Instr::IndexLocals(a, b))
             }
+            (Instr::LoadLocal(l), Some(Instr::Return), _, _) => Some(Instr::ReturnLocal(l)),
             (Instr::ForNext(it, t), Some(Instr::StoreLocal(v)), _, _) => {
                 Some(Instr::ForNextStore(it, v, t))
             }
@@ -351,6 +352,13 @@ mod tests {
                 Instr::Return,
             ]
         );
+    }
+
+    #[test]
+    fn fuses_returning_a_local() {
+        let mut code = vec![Instr::LoadLocal(0), Instr::Return];
+        fuse(&mut code);
+        assert_eq!(code, vec![Instr::ReturnLocal(0), Instr::Return]);
     }
 
     #[test]

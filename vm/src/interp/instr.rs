@@ -154,6 +154,8 @@ pub enum Instr {
     /// `LOAD_LOCAL o; LOAD_LOCAL k; LOAD_LOCAL a; LOAD_LOCAL b; GET_INDEX;
     /// SET_INDEX`: `o[k] = a[b]`.
     CopyIndex(u16, u16, u16, u16),
+    /// `LOAD_LOCAL l; RETURN`.
+    ReturnLocal(u16),
 }
 
 /// The arithmetic a fused instruction performs.

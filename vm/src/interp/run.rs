@@ -474,6 +474,44 @@ impl Vm {
                 module = p.module as usize;
             }};
         }
+        // `RETURN` of the value at `$result` to a caller in this loop,
+        // when no safepoint is due; otherwise falls through to the slow
+        // path.
+        macro_rules! fast_return {
+            ($result:expr) => {{
+                let done = self.frames[self.frames.len() - 1];
+                if done.on_return != OnReturn::Discard
+                    && !done.boundary
+                    && self.frames.len() > stop.max(1)
+                    && !self.safepoint_due()
+                {
+                    // An `init` returns its receiver, in slot 0.
+                    let result: *const Value = if done.on_return == OnReturn::Keep {
+                        $result
+                    } else {
+                        bp
+                    };
+                    self.frames.pop();
+                    // SAFETY: the returning frame's base is within the
+                    // stack, and the result is at or above it, so the copy
+                    // reads it before anything overwrites it; the slot
+                    // after the base is within the caller's reservation
+                    // (the callee sat on its operand stack).
+                    unsafe {
+                        let to = st.add(done.base);
+                        copy_words(to, result);
+                        sp = to.add(1);
+                    }
+                    frame = self.frames[self.frames.len() - 1];
+                    code = &*self.code[frame.proto as usize];
+                    goto!(frame.ip);
+                    base = frame.base;
+                    rebase!();
+                    module = self.protos[frame.proto as usize].module as usize;
+                    continue;
+                }
+            }};
+        }
         loop {
             // Under `CAIRN_GC_STRESS` (which runs this counting copy of the
             // loop), every instruction boundary after an allocation is a
@@ -1019,40 +1057,15 @@ impl Vm {
                     }
                 }
                 Instr::Return => {
-                    let done = self.frames[self.frames.len() - 1];
-                    if done.on_return != OnReturn::Discard
-                        && !done.boundary
-                        && self.frames.len() > stop.max(1)
-                        && !self.safepoint_due()
-                    {
-                        // An `init` returns its receiver, in slot 0.
-                        debug_assert!(depth!() >= 1);
-                        let result: *const Value = if done.on_return == OnReturn::Keep {
-                            // SAFETY: the result is on top (verifier stack
-                            // rules: `RETURN` pops one operand).
-                            unsafe { sp.sub(1) }
-                        } else {
-                            bp
-                        };
-                        self.frames.pop();
-                        // SAFETY: the returning frame's base is within
-                        // the stack, and the result is at or above it, so
-                        // the copy reads it before anything overwrites it;
-                        // the slot after the base is within the caller's
-                        // reservation (the callee sat on its operand stack).
-                        unsafe {
-                            let to = st.add(done.base);
-                            copy_words(to, result);
-                            sp = to.add(1);
-                        }
-                        frame = self.frames[self.frames.len() - 1];
-                        code = &*self.code[frame.proto as usize];
-                        goto!(frame.ip);
-                        base = frame.base;
-                        rebase!();
-                        module = self.protos[frame.proto as usize].module as usize;
-                        continue;
-                    }
+                    debug_assert!(depth!() >= 1);
+                    // SAFETY: the result is on top (verifier stack rules:
+                    // `RETURN` pops one operand).
+                    fast_return!(unsafe { sp.sub(1) });
+                }
+                Instr::ReturnLocal(l) => {
+                    debug_assert!((l as isize) < depth!());
+                    // SAFETY: `l` is a local (as for `floc!`).
+                    fast_return!(unsafe { bp.add(l as usize) });
                 }
                 _ => {}
             }
@@ -1120,7 +1133,8 @@ impl Vm {
                     | Instr::CmpLocalsJump(_, l, ..)
                     | Instr::IndexLocalsStore(l, ..)
                     | Instr::SetIndexLocals(l, ..)
-                    | Instr::CopyIndex(l, ..) => push!(local!(l)),
+                    | Instr::CopyIndex(l, ..)
+                    | Instr::ReturnLocal(l) => push!(local!(l)),
                     Instr::AddInt(k)
                     | Instr::SubInt(k)
                     | Instr::MulInt(k)
