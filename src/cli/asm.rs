@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use cairn_vm::asm::assemble;
 use cairn_vm::classfile;
 
+use super::out::errln;
 use super::{program, status};
 
 pub fn run(file: &Path, out: Option<PathBuf>) -> u8 {
@@ -19,11 +20,11 @@ pub fn run(file: &Path, out: Option<PathBuf>) -> u8 {
 fn assemble_file(file: &Path, out: Option<PathBuf>) -> Result<(), u8> {
     let bytes = program::read(file)?;
     let Ok(text) = String::from_utf8(bytes) else {
-        eprintln!("error: cannot read `{}`: not valid UTF-8", file.display());
+        errln!("error: cannot read `{}`: not valid UTF-8", file.display());
         return Err(status::DATA_ERROR);
     };
     let cf = assemble(&text).map_err(|e| {
-        eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+        errln!("{}:{}: {}", file.display(), e.line, e.message);
         status::DATA_ERROR
     })?;
     let out = out.unwrap_or_else(|| file.with_extension("cairnc"));

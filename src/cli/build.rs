@@ -11,6 +11,7 @@ use cairn_compiler::CompiledModule;
 use cairn_vm::classfile;
 use cairn_vm::verify::verify;
 
+use super::out::errln;
 use super::{program, status};
 
 pub fn run(file: &Path, out: Option<PathBuf>) -> u8 {
@@ -24,7 +25,7 @@ fn build(file: &Path, out: Option<PathBuf>) -> Result<(), u8> {
     let modules = program::compile(file)?;
     for m in &modules {
         if let Err(e) = verify(&m.class_file) {
-            eprintln!("internal error: the compiler produced an invalid class file: {e}");
+            errln!("internal error: the compiler produced an invalid class file: {e}");
             return Err(status::SOFTWARE);
         }
     }

@@ -4,13 +4,14 @@ use std::path::Path;
 
 use cairn_compiler::{check_file, LoadError};
 
+use super::out::{err, errln, out, outln};
 use super::{status, stderr_color};
 
 pub fn run(file: &Path, dump_ast: bool) -> u8 {
     let checked = match check_file(file) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return match e {
                 LoadError::NotFound(_) | LoadError::NotAFile(_) => status::NO_INPUT,
                 LoadError::NotUtf8 { .. } => status::DATA_ERROR,
@@ -20,14 +21,14 @@ pub fn run(file: &Path, dump_ast: bool) -> u8 {
     };
     if dump_ast {
         for m in &checked.modules {
-            println!("// {}", checked.sources.name(m.file));
-            print!("{}", cairn_compiler::ast_print::module(&m.module));
+            outln!("// {}", checked.sources.name(m.file));
+            out!("{}", cairn_compiler::ast_print::module(&m.module));
         }
     }
     if checked.has_errors() {
-        eprint!("{}", checked.render(stderr_color()));
+        err!("{}", checked.render(stderr_color()));
         let n = checked.diagnostics.len();
-        eprintln!(
+        errln!(
             "error: could not compile `{}` due to {n} error{}",
             file.display(),
             if n == 1 { "" } else { "s" }

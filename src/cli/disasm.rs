@@ -5,12 +5,13 @@ use std::path::Path;
 
 use cairn_vm::asm::disassemble;
 
+use super::out::out;
 use super::{program, status};
 
 pub fn run(file: &Path) -> u8 {
     match listing(file) {
         Ok(text) => {
-            print!("{text}");
+            out!("{text}");
             status::OK
         }
         Err(code) => code,

@@ -2,12 +2,18 @@
 //! convention the architecture brief fixes: 0 success, 64 usage, 65 compile
 //! or load error, 66 input not found, 70 uncaught runtime error; a program
 //! stopped from outside gets a shell's signal status (130 interrupted, 152
-//! out of fuel).
+//! out of fuel), and 74 means standard output could not be written. A
+//! closed pipe on either stream is not an error: see [`out`].
+
+// Every write of the tool's own goes through `out`, which does not panic
+// when a stream is closed.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod asm;
 mod build;
 mod check;
 mod disasm;
+mod out;
 mod program;
 mod repl;
 mod run;
@@ -19,6 +25,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use out::{err, errln};
+
 /// Exit statuses.
 pub mod status {
     pub const OK: u8 = 0;
@@ -29,6 +37,8 @@ pub mod status {
     pub const SOFTWARE: u8 = 70;
     /// An output file cannot be written.
     pub const CANT_CREATE: u8 = 73;
+    /// Standard output cannot be written (other than to a closed pipe).
+    pub const IO_ERROR: u8 = 74;
     /// The program was interrupted (128 + SIGINT, as shells report it).
     pub const INTERRUPTED: u8 = 130;
     /// The program used up its `--fuel` (128 + SIGXCPU, as shells report a
@@ -188,6 +198,11 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
+    ExitCode::from(out::exit_status(dispatch()))
+}
+
+/// Parses the command line and runs the command: the exit status.
+fn dispatch() -> u8 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -196,9 +211,14 @@ pub fn main() -> ExitCode {
             } else {
                 status::OK
             };
-            // Printing help or a usage error; nothing better to do if it fails.
-            let _ = e.print();
-            return ExitCode::from(code);
+            // Help and version go to standard output, usage errors to
+            // standard error; as with `out`, a closed pipe is no error.
+            return match e.print() {
+                Err(w) if code == status::OK && w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    status::IO_ERROR
+                }
+                _ => code,
+            };
         }
     };
     if let Some(code) = cli.eval {
@@ -206,7 +226,7 @@ pub fn main() -> ExitCode {
             Ok(caps) => caps,
             Err(e) => return usage_error(&e),
         };
-        return ExitCode::from(run::run_snippet(
+        return run::run_snippet(
             &code,
             &run::RunOptions {
                 stats: false,
@@ -216,20 +236,20 @@ pub fn main() -> ExitCode {
                 args: Vec::new(),
                 caps,
             },
-        ));
+        );
     }
     let Some(command) = cli.command else {
         if std::io::stdin().is_terminal() {
             return match cli.grants.capabilities() {
-                Ok(caps) => ExitCode::from(repl::run(caps)),
+                Ok(caps) => repl::run(caps),
                 Err(e) => usage_error(&e),
             };
         }
         // Not a terminal and nothing to do: show the usage.
-        eprint!("{}", <Cli as clap::CommandFactory>::command().render_help());
-        return ExitCode::from(status::USAGE);
+        err!("{}", <Cli as clap::CommandFactory>::command().render_help());
+        return status::USAGE;
     };
-    let code = match command {
+    match command {
         Command::Run {
             stats,
             gc_stats,
@@ -260,15 +280,14 @@ pub fn main() -> ExitCode {
         Command::Verify { file } => verify::run(&file),
         Command::Repl { grants } => match grants.capabilities() {
             Ok(caps) => repl::run(caps),
-            Err(e) => return usage_error(&e),
+            Err(e) => usage_error(&e),
         },
-    };
-    ExitCode::from(code)
+    }
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(status::USAGE)
+fn usage_error(message: &str) -> u8 {
+    errln!("error: {message}");
+    status::USAGE
 }
 
 /// Whether diagnostics on stderr should be coloured: a terminal, and

@@ -8,6 +8,7 @@ use std::path::Path;
 use cairn_compiler::{check_file, compile_checked, CompiledModule, LoadError};
 use cairn_vm::classfile::{self, ClassFile};
 
+use super::out::{err, errln};
 use super::{status, stderr_color};
 
 /// Checks and compiles the program whose main file is `file`: the main
@@ -18,7 +19,7 @@ use super::{status, stderr_color};
 /// The exit status, once the problem has been reported.
 pub fn compile(file: &Path) -> Result<Vec<CompiledModule>, u8> {
     let mut checked = check_file(file).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         match e {
             LoadError::NotUtf8 { .. } => status::DATA_ERROR,
             LoadError::NotFound(_) | LoadError::NotAFile(_) | LoadError::Io(..) => status::NO_INPUT,
@@ -30,9 +31,9 @@ pub fn compile(file: &Path) -> Result<Vec<CompiledModule>, u8> {
             Err(diagnostics) => checked.diagnostics = diagnostics,
         }
     }
-    eprint!("{}", checked.render(stderr_color()));
+    err!("{}", checked.render(stderr_color()));
     let n = checked.diagnostics.len();
-    eprintln!(
+    errln!(
         "error: could not compile `{}` due to {n} error{}",
         file.display(),
         if n == 1 { "" } else { "s" }
@@ -46,7 +47,7 @@ pub fn compile(file: &Path) -> Result<Vec<CompiledModule>, u8> {
 /// [`status::NO_INPUT`] when it cannot be read.
 pub fn read(file: &Path) -> Result<Vec<u8>, u8> {
     let fail = |why: String| {
-        eprintln!("error: cannot open `{}`: {why}", file.display());
+        errln!("error: cannot open `{}`: {why}", file.display());
         status::NO_INPUT
     };
     match std::fs::metadata(file) {
@@ -65,7 +66,7 @@ pub fn read(file: &Path) -> Result<Vec<u8>, u8> {
 pub fn read_class_file(file: &Path) -> Result<ClassFile, u8> {
     let bytes = read(file)?;
     classfile::read(&bytes).map_err(|e| {
-        eprintln!("error: cannot load `{}`: {e}", file.display());
+        errln!("error: cannot load `{}`: {e}", file.display());
         status::DATA_ERROR
     })
 }
@@ -83,7 +84,7 @@ pub fn write(file: &Path, bytes: &[u8]) -> Result<(), u8> {
     result
         .and_then(|()| std::fs::write(file, bytes))
         .map_err(|e| {
-            eprintln!("error: cannot write `{}`: {e}", file.display());
+            errln!("error: cannot write `{}`: {e}", file.display());
             status::CANT_CREATE
         })
 }

@@ -2,7 +2,6 @@
 //! verify, then run in a fresh VM. Exit 70 on an uncaught error.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use cairn_compiler::{compile_checked, compile_source, frontend::check_file};
@@ -13,6 +12,7 @@ use cairn_vm::interp::load::Finish;
 use cairn_vm::interp::Vm;
 use cairn_vm::verify::verify;
 
+use super::out::{err, errln};
 use super::{program, status, stderr_color};
 
 /// Options shared by `run` and `-e`.
@@ -40,7 +40,7 @@ pub fn run_file(file: &Path, options: &RunOptions) -> u8 {
         match classfile::read(&bytes) {
             Ok(cf) => (cf, Vec::new()),
             Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
+                errln!("error: {}: {e}", file.display());
                 return status::DATA_ERROR;
             }
         }
@@ -59,7 +59,7 @@ pub fn run_file(file: &Path, options: &RunOptions) -> u8 {
         (main.class_file, others)
     };
     if let Err(e) = verify(&main) {
-        eprintln!("{e}");
+        errln!("{e}");
         return status::DATA_ERROR;
     }
     let dir = file.parent().map(Path::to_path_buf);
@@ -70,7 +70,7 @@ pub fn run_snippet(code: &str, options: &RunOptions) -> u8 {
     match compile_source("<snippet>", code) {
         Ok(cf) => execute(&cf, std::env::current_dir().ok(), Vec::new(), options),
         Err(checked) => {
-            eprint!("{}", checked.render(stderr_color()));
+            err!("{}", checked.render(stderr_color()));
             status::DATA_ERROR
         }
     }
@@ -122,7 +122,7 @@ fn execute(
         .set_host(Box::new(host))
         .and_then(|()| vm.host.set_capabilities(options.caps.clone()));
     if let Err(e) = granted {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return status::USAGE;
     }
     cairn_stdlib::install(&mut vm);
@@ -136,7 +136,7 @@ fn execute(
         print_stats(&vm);
     }
     if options.gc_stats {
-        eprint!("{}", vm.heap.stats.report());
+        err!("{}", vm.heap.stats.report());
     }
     // The process ends next. Freeing the heap object by object would only
     // cost time (milliseconds for a large map, a sixth of hello world's
@@ -147,16 +147,16 @@ fn execute(
         Ok(Finish::Completed) => status::OK,
         Ok(Finish::Exit(code)) => code,
         Ok(Finish::Interrupted) => {
-            eprintln!("error: interrupted");
+            errln!("error: interrupted");
             status::INTERRUPTED
         }
         Ok(Finish::OutOfFuel) => {
             let budget = options.fuel.unwrap_or(0);
-            eprintln!("error: out of fuel ({budget} instructions)");
+            errln!("error: out of fuel ({budget} instructions)");
             status::OUT_OF_FUEL
         }
         Err(e) => {
-            let _ = std::io::stderr().write_all(format!("{e}\n").as_bytes());
+            errln!("{e}");
             status::SOFTWARE
         }
     }
@@ -165,10 +165,10 @@ fn execute(
 fn print_stats(vm: &Vm) {
     let s = &vm.stats;
     let h = &vm.heap.stats;
-    eprintln!("instructions executed: {}", s.instructions);
-    eprintln!("calls:                 {}", s.calls);
-    eprintln!("objects allocated:     {}", h.allocated_objects);
-    eprintln!("collections:           {}", h.collections());
+    errln!("instructions executed: {}", s.instructions);
+    errln!("calls:                 {}", s.calls);
+    errln!("objects allocated:     {}", h.allocated_objects);
+    errln!("collections:           {}", h.collections());
     for kind in cairn_vm::interp::cache::Kind::ALL {
         let c = &s.cache[kind as usize];
         let [mono, poly, mega] = c.hits;
@@ -176,7 +176,7 @@ fn print_stats(vm: &Vm) {
         let total = hits + c.misses;
         if total > 0 {
             let rate = 100.0 * hits as f64 / total as f64;
-            eprintln!(
+            errln!(
                 "inline cache ({}): {hits} hits ({mono} monomorphic, {poly} polymorphic, {mega} megamorphic), {} misses ({rate:.1}% hit rate)",
                 kind.label(),
                 c.misses

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use cairn_vm::verify::verify;
 
+use super::out::errln;
 use super::{program, status};
 
 pub fn run(file: &Path) -> u8 {
@@ -17,7 +18,7 @@ pub fn run(file: &Path) -> u8 {
         Err(mut e) => {
             // Name the file as the user gave it, not its recorded source.
             e.module = file.display().to_string();
-            eprintln!("{e}");
+            errln!("{e}");
             status::DATA_ERROR
         }
     }

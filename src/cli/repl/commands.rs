@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::super::out::{errln, outln};
 use super::eval::{Evaluator, Outcome, SOURCE};
 
 /// The commands, with their argument and what they do (for `:help` and
@@ -43,14 +44,14 @@ pub fn handle(eval: &mut Evaluator, entry: &str) -> Flow {
         None => (trimmed, ""),
     };
     let Some((name, needs)) = find(command) else {
-        eprintln!("error: unknown command `{command}`; `:help` lists the commands");
+        errln!("error: unknown command `{command}`; `:help` lists the commands");
         return Flow::Continue;
     };
     if needs.is_empty() != arg.is_empty() {
         if needs.is_empty() {
-            eprintln!("error: `{name}` takes no argument");
+            errln!("error: `{name}` takes no argument");
         } else {
-            eprintln!("error: usage: {name} {needs}");
+            errln!("error: usage: {name} {needs}");
         }
         return Flow::Continue;
     }
@@ -60,7 +61,7 @@ pub fn handle(eval: &mut Evaluator, entry: &str) -> Flow {
         ":load" => return flow(load(eval, arg)),
         ":reset" => {
             if let Err(e) = eval.reset() {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
             }
         }
         ":disasm" => return flow(eval.disasm(arg)),
@@ -98,7 +99,7 @@ fn load(eval: &mut Evaluator, file: &str) -> Outcome {
     let text = match cairn_compiler::frontend::read_source(path) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Outcome::Continue;
         }
     };
@@ -116,13 +117,13 @@ fn load(eval: &mut Evaluator, file: &str) -> Outcome {
 }
 
 fn help() {
-    println!("Enter Cairn statements and expressions; an expression's value is printed.");
-    println!("An unfinished entry (an open bracket or string, a trailing operator)");
-    println!("continues on the next line. Names defined stay defined; defining one");
-    println!("again replaces it. Ctrl-C interrupts running code; Ctrl-D leaves.");
-    println!();
+    outln!("Enter Cairn statements and expressions; an expression's value is printed.");
+    outln!("An unfinished entry (an open bracket or string, a trailing operator)");
+    outln!("continues on the next line. Names defined stay defined; defining one");
+    outln!("again replaces it. Ctrl-C interrupts running code; Ctrl-D leaves.");
+    outln!();
     for (name, arg, what) in COMMANDS {
         let usage = format!("{name} {arg}");
-        println!("  {usage:<14} {what}");
+        outln!("  {usage:<14} {what}");
     }
 }

@@ -3,7 +3,6 @@
 //! session module, so the names entries declare share one table of
 //! globals (see `cairn_compiler::session`).
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -17,6 +16,8 @@ use cairn_vm::object::Object;
 use cairn_vm::runtime::format::repr;
 use cairn_vm::value::Value;
 use cairn_vm::verify::verify;
+
+use super::super::out::{err, errln, out, outln};
 
 /// The name diagnostics and tracebacks give typed entries.
 pub const SOURCE: &str = "<repl>";
@@ -119,7 +120,7 @@ impl Evaluator {
             Some(Produced::Nothing) | None => Outcome::Continue,
         };
         if produced_ran(&produced) {
-            println!("time: {}", format_duration(elapsed));
+            outln!("time: {}", format_duration(elapsed));
         }
         outcome
     }
@@ -127,8 +128,8 @@ impl Evaluator {
     /// `:type EXPR`: the class of the value.
     pub fn type_of(&mut self, text: &str) -> Outcome {
         match self.run(SOURCE, text, None) {
-            Some(Produced::Value(v)) => println!("{}", self.vm.class_name_of(v)),
-            Some(Produced::Nothing) => println!("Nil"),
+            Some(Produced::Value(v)) => outln!("{}", self.vm.class_name_of(v)),
+            Some(Produced::Nothing) => outln!("Nil"),
             Some(Produced::Exit(code)) => return Outcome::Exit(code),
             None => {}
         }
@@ -157,7 +158,7 @@ impl Evaluator {
                     format!("{word} {name} = {shown}")
                 }
             };
-            println!("{line}");
+            outln!("{line}");
         }
         Outcome::Continue
     }
@@ -170,16 +171,16 @@ impl Evaluator {
             None => (name, None),
         };
         let Some(value) = self.global(global) else {
-            eprintln!("error: `{global}` is not defined");
+            errln!("error: `{global}` is not defined");
             return Outcome::Continue;
         };
         let protos = self.protos_of(value, member);
         if protos.is_empty() {
-            eprintln!("error: `{name}` is not a function or class defined in this session");
+            errln!("error: `{name}` is not a function or class defined in this session");
             return Outcome::Continue;
         }
         let listings: Vec<String> = protos.iter().filter_map(|&p| self.listing(p)).collect();
-        print!("{}", listings.join("\n"));
+        out!("{}", listings.join("\n"));
         Outcome::Continue
     }
 
@@ -228,17 +229,17 @@ impl Evaluator {
         let entry = match self.session.compile(source, text) {
             Ok(entry) => entry,
             Err(checked) => {
-                eprint!("{}", checked.render(self.color));
+                err!("{}", checked.render(self.color));
                 return None;
             }
         };
         if let Err(e) = verify(&entry.class_file) {
-            eprintln!("internal error: the compiler produced an invalid class file: {e}");
+            errln!("internal error: the compiler produced an invalid class file: {e}");
             return None;
         }
         let proto_base = self.vm.protos.len();
         if let Err(e) = self.vm.link_entry(&entry.class_file, self.module, dir) {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return None;
         }
         self.vm.interrupt_handle().clear();
@@ -261,7 +262,7 @@ impl Evaluator {
                 None
             }
             Err(uncaught) => {
-                let _ = std::io::stderr().write_all(format!("{uncaught}\n").as_bytes());
+                errln!("{uncaught}");
                 None
             }
         }
@@ -290,16 +291,16 @@ impl Evaluator {
             return Outcome::Continue;
         }
         match repr(&mut self.vm, v) {
-            Ok(text) => println!("{text}"),
+            Ok(text) => outln!("{text}"),
             Err(Exc::Error(e)) => {
                 let u = self.vm.uncaught(e);
-                let _ = std::io::stderr().write_all(format!("{u}\n").as_bytes());
+                errln!("{u}");
             }
             Err(Exc::Exit(code)) => return Outcome::Exit(code),
             Err(Exc::Interrupt) => report_interrupted(),
             Err(Exc::OutOfFuel) => report_out_of_fuel(),
             Err(Exc::Yield(_)) => {
-                eprintln!("error: ValueError: Fiber.yield called outside a fiber")
+                errln!("error: ValueError: Fiber.yield called outside a fiber")
             }
         }
         self.vm.flush_stdout();
@@ -349,13 +350,13 @@ fn produced_ran(p: &Option<Produced>) -> bool {
 }
 
 fn report_interrupted() {
-    eprintln!("interrupted");
+    errln!("interrupted");
 }
 
 /// The session sets no budget, but a VM can run out of fuel whenever one
 /// is set, so the outcome is reported rather than assumed away.
 fn report_out_of_fuel() {
-    eprintln!("error: out of fuel");
+    errln!("error: out of fuel");
 }
 
 /// A duration in the unit that suits it: `812 ns`, `3.406 ms`, `1.250 s`.

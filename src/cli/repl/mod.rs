@@ -28,6 +28,7 @@ use commands::{handle, Flow};
 use editor::{history_path, ReplHelper};
 use eval::Evaluator;
 
+use super::out::{self, errln, outln};
 use super::status;
 
 const PROMPT: &str = ">>> ";
@@ -40,14 +41,14 @@ pub fn run(caps: Capabilities) -> u8 {
     let mut eval = match Evaluator::new(caps, color) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return status::USAGE;
         }
     };
     let sigint = match Sigint::install(!interactive) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: cannot handle Ctrl-C: {e}");
+            errln!("error: cannot handle Ctrl-C: {e}");
             return status::SOFTWARE;
         }
     };
@@ -58,12 +59,17 @@ pub fn run(caps: Capabilities) -> u8 {
     }
 }
 
-/// Runs an entry with Ctrl-C directed at the session's VM.
+/// Runs an entry with Ctrl-C directed at the session's VM. When what it
+/// printed could not be written (the reader of a pipe has gone), the
+/// session ends as at the end of its input.
 fn run_entry(eval: &mut Evaluator, sigint: &Sigint, entry: &str) -> Flow {
     sigint.arm(eval.interrupt_handle());
     let flow = handle(eval, entry);
     sigint.disarm();
-    flow
+    match flow {
+        Flow::Continue if out::failed() => Flow::Quit(status::OK),
+        flow => flow,
+    }
 }
 
 /// Entries from a non-terminal standard input: each complete one runs as
@@ -93,7 +99,7 @@ fn interactive_loop(eval: &mut Evaluator, sigint: &Sigint) -> u8 {
     let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot start the line editor: {e}");
+            errln!("error: cannot start the line editor: {e}");
             return status::SOFTWARE;
         }
     };
@@ -102,10 +108,13 @@ fn interactive_loop(eval: &mut Evaluator, sigint: &Sigint) -> u8 {
         // A first session has no history yet.
         let _ = editor.load_history(path);
     }
-    println!(
+    outln!(
         "Cairn {} (:help for help, Ctrl-D to leave)",
         env!("CARGO_PKG_VERSION")
     );
+    if out::failed() {
+        return status::OK;
+    }
     loop {
         editor.set_helper(Some(ReplHelper {
             names: eval.names(),
@@ -149,8 +158,12 @@ fn read_entry(editor: &mut Editor<ReplHelper, DefaultHistory>) -> Result<Option<
             }
             Err(ReadlineError::Interrupted) => return Ok(None),
             Err(ReadlineError::Eof) => return Err(()),
+            // The terminal's output has gone: leave quietly, as at Ctrl-D.
+            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                return Err(())
+            }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return Err(());
             }
         }
@@ -162,7 +175,7 @@ fn save_history(editor: &mut Editor<ReplHelper, DefaultHistory>, path: &std::pat
         let _ = std::fs::create_dir_all(dir);
     }
     if let Err(e) = editor.save_history(path) {
-        eprintln!("warning: cannot save history to {}: {e}", path.display());
+        errln!("warning: cannot save history to {}: {e}", path.display());
     }
 }
 
