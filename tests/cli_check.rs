@@ -281,3 +281,21 @@ fn file_given_by_absolute_path() {
     assert_eq!(code, 65, "stderr: {stderr}");
     assert!(stderr.contains("dep.cairn:2:1"), "{stderr}");
 }
+
+#[test]
+fn class_file_limits_are_compile_errors_for_check_too() {
+    let dir = TempDir::new("limits");
+    let mut src = String::from("fn f() {\n");
+    for i in 0..65_536 {
+        src.push_str(&format!("  var v{i} = 0\n"));
+    }
+    src.push_str("}\n");
+    dir.write("locals.cairn", src);
+    let (code, out, err) = check_in(dir.path(), "locals.cairn");
+    assert_eq!(code, 65, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("too many local variables in function `f` (the limit is 65535)"),
+        "{err}"
+    );
+}

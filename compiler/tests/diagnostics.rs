@@ -635,3 +635,54 @@ fn out_of_range_spans_still_render() {
     ];
     assert_snapshot!(sources.render(&diags, false));
 }
+
+// ---------------------------------------------------------------------------
+// Long lines are shown around the labels only
+
+/// `n` comma-separated Int literals from `from`.
+fn ints(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[test]
+fn long_line_is_shown_around_the_error() {
+    let src = format!(
+        "let total = 1\nlet xs = [{}, totl, {}]\n",
+        ints(0, 200),
+        ints(200, 200)
+    );
+    assert_snapshot!(render(&src));
+}
+
+#[test]
+fn long_line_with_labels_far_apart() {
+    let src = format!("let x = [{}]; let x = 2\n", ints(0, 300));
+    assert_snapshot!(render(&src));
+}
+
+#[test]
+fn label_across_long_lines() {
+    use cairn_compiler::diag::{Diagnostic, SourceMap};
+    use cairn_compiler::span::Span;
+    let long = "é".repeat(400);
+    let text = format!("short\n{long}\nmiddle {long}\n{long} end\n");
+    let mut sources = SourceMap::new();
+    let file = sources.add("long.cairn", text.as_str());
+    let start = text.find("ort").expect("present");
+    let end = text.find(" end").expect("present");
+    let diags = [
+        Diagnostic::error(file, "from line 1 to line 4", Span::new(start, end))
+            .with_label("here")
+            .with_secondary(Span::new(end - 21, end - 20), "inside a character"),
+        Diagnostic::error(
+            file,
+            "past the end",
+            Span::new(text.len() + 5, text.len() + 9),
+        ),
+        Diagnostic::error(file, "reversed", Span::new(end, start)),
+    ];
+    assert_snapshot!(sources.render(&diags, false));
+}

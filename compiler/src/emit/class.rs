@@ -4,7 +4,7 @@
 use cairn_vm::classfile::{self, FunctionKind, Method, Superclass};
 use cairn_vm::isa::{Op, BUILTINS};
 
-use super::Emitter;
+use super::{Emitter, MAX_COUNT, MAX_TABLE};
 use crate::ast::*;
 
 impl<'a> Emitter<'a> {
@@ -19,14 +19,55 @@ impl<'a> Emitter<'a> {
                 self.expr(&sup.expr);
             }
         }
+        let scope = format!("class `{}`", decl.binder.ident.name);
+        // `CLASS` pops every method's closure, the field initializer's and a
+        // dynamic superclass with one `count` operand.
+        let has_field_init = decl.fields.iter().any(|f| !f.is_static && f.init.is_some());
+        let extra = usize::from(has_field_init) + usize::from(superclass == Superclass::Dynamic);
+        let max_methods = MAX_COUNT - extra;
+        let mut compiled = &decl.methods[..];
+        if let Some(m) = decl.methods.get(max_methods) {
+            self.limit(
+                m.name_span,
+                "methods",
+                &scope,
+                max_methods as u64,
+                "methods",
+            );
+            let note = match (has_field_init, extra) {
+                (_, 0) => None,
+                (true, 1) => Some("the field initializers take the place of one method"),
+                (false, _) => Some("the superclass expression takes the place of one method"),
+                (true, _) => Some(
+                    "the field initializers and the superclass expression take the \
+                     place of two methods",
+                ),
+            };
+            if let (Some(note), Some(d)) = (note, self.diags.last_mut()) {
+                d.notes.push(note.to_string());
+            }
+            // The rest would only add errors about functions and the stack.
+            compiled = &decl.methods[..max_methods];
+        }
+        for is_static in [false, true] {
+            let over = decl
+                .fields
+                .iter()
+                .filter(|f| f.is_static == is_static)
+                .nth(MAX_TABLE);
+            if let Some(f) = over {
+                let what = if is_static { "static fields" } else { "fields" };
+                self.limit(f.ident.span, what, &scope, MAX_TABLE as u64, what);
+            }
+        }
         let mut methods = Vec::new();
-        for m in &decl.methods {
+        for m in compiled {
             let kind = match (&m.name, m.is_static) {
                 (_, true) => FunctionKind::Static,
                 (MethodName::Named(n), false) if n == "init" => FunctionKind::Initializer,
                 _ => FunctionKind::Method,
             };
-            let func = self.function(&m.func, kind);
+            let func = self.function(&m.func, kind, m.name_span);
             self.op(Op::Closure, &[u32::from(func)]);
             let selector = self.str_const(&m.name.selector(), m.name_span);
             methods.push(Method {
@@ -56,8 +97,8 @@ impl<'a> Emitter<'a> {
         };
         let pops = class.pop_count() as u32;
         let index = self.classes.len() as u32;
-        if self.classes.len() > u16::MAX as usize {
-            self.limit(decl.span, "classes");
+        if self.classes.len() >= MAX_TABLE {
+            self.module_limit(decl.binder.ident.span, "classes");
         }
         self.classes.push(class);
         self.op(Op::Class, &[index, pops]);
@@ -109,8 +150,12 @@ impl<'a> Emitter<'a> {
         if inits.is_empty() {
             return None;
         }
-        let index = self.reserve_function(decl.span);
-        self.begin_function(decl.field_init_n_locals);
+        let index = self.reserve_function(decl.binder.ident.span);
+        let desc = format!(
+            "the field initializers of class `{}`",
+            decl.binder.ident.name
+        );
+        self.begin_function(decl.field_init_n_locals, desc, decl.binder.ident.span);
         self.line_of(decl.span);
         if decl.field_init_receiver_captured {
             self.receiver_to_cell();
@@ -129,7 +174,7 @@ impl<'a> Emitter<'a> {
             &[],
             decl.field_init_n_locals,
             &decl.field_init_captures,
-            decl.span,
+            decl.binder.ident.span,
         );
         self.op(Op::Closure, &[u32::from(index)]);
         Some(index)

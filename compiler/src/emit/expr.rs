@@ -3,13 +3,30 @@
 use cairn_vm::classfile::FunctionKind;
 use cairn_vm::isa::{Op, BUILTINS};
 
-use super::Emitter;
+use super::{Emitter, MAX_ARGS, MAX_COUNT};
 use crate::ast::*;
 use crate::span::Span;
 
 impl<'a> Emitter<'a> {
     pub(super) fn expr(&mut self, e: &'a Expr) {
+        let overflowed = self.code().stack_overflowed();
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.expr_inner(e));
+        // Only these push many values at once; report the innermost one that
+        // takes the stack past its limit.
+        let many = matches!(
+            e.kind,
+            ExprKind::List(_)
+                | ExprKind::Map(_)
+                | ExprKind::Interp(_)
+                | ExprKind::Call { .. }
+                | ExprKind::Invoke(_)
+                | ExprKind::SuperInvoke(_)
+        );
+        if many && !overflowed && self.code().stack_overflowed() && !self.cur().stack_reported {
+            self.cur().stack_reported = true;
+            let max = super::func::MAX_STACK as u64;
+            self.fn_limit(e.span, "values on the operand stack", max, "stack depth");
+        }
     }
 
     fn expr_inner(&mut self, e: &'a Expr) {
@@ -20,7 +37,7 @@ impl<'a> Emitter<'a> {
             ExprKind::Int(v) => self.int(*v, e.span),
             ExprKind::Float(v) => match self.pool.float(*v) {
                 Ok(k) => self.op(Op::Const, &[u32::from(k)]),
-                Err(_) => self.limit(e.span, "constants"),
+                Err(_) => self.module_limit(e.span, "constants"),
             },
             ExprKind::Str(s) => {
                 let k = self.str_const(s, e.span);
@@ -36,12 +53,22 @@ impl<'a> Emitter<'a> {
             }
             ExprKind::This(binding) => self.load_binding(*binding),
             ExprKind::List(items) => {
-                let n = self.count(items.len(), e.span, "list elements");
+                let over = items.get(MAX_COUNT).map(|i| i.span);
+                let n = self.count(
+                    items.len(),
+                    over,
+                    ["elements", "a list literal", "list elements"],
+                );
                 items.iter().for_each(|i| self.expr(i));
                 self.op(Op::List, &[n]);
             }
             ExprKind::Map(entries) => {
-                let n = self.count(entries.len(), e.span, "map entries");
+                let over = entries.get(MAX_COUNT).map(|(k, v)| k.span.to(v.span));
+                let n = self.count(
+                    entries.len(),
+                    over,
+                    ["entries", "a map literal", "map entries"],
+                );
                 for (k, v) in entries {
                     self.expr(k);
                     self.expr(v);
@@ -106,20 +133,20 @@ impl<'a> Emitter<'a> {
             }
             ExprKind::Call { callee, args } => {
                 self.expr(callee);
-                let argc = self.args(args, e.span);
+                let argc = self.args(args);
                 self.op(Op::Call, &[argc]);
             }
             ExprKind::Invoke(inv) => {
                 let Invoke { object, name, args } = &**inv;
                 self.expr(object);
-                let argc = self.args(args, e.span);
+                let argc = self.args(args);
                 let name = self.str_const(&name.name, name.span);
                 self.op(Op::Invoke, &[u32::from(name), argc]);
             }
             ExprKind::SuperInvoke(sup) => {
                 let SuperInvoke { name, args, this } = &**sup;
                 self.load_binding(*this);
-                let argc = self.args(args, e.span);
+                let argc = self.args(args);
                 let name = self.str_const(&name.name, name.span);
                 self.op(Op::SuperInvoke, &[u32::from(name), argc]);
             }
@@ -139,7 +166,7 @@ impl<'a> Emitter<'a> {
                 self.op(Op::GetIndex, &[]);
             }
             ExprKind::Lambda(func) => {
-                let f = self.function(func, FunctionKind::Function);
+                let f = self.function(func, FunctionKind::Function, func.span);
                 self.op(Op::Closure, &[u32::from(f)]);
             }
             // Reported by the resolver; a module with errors is never emitted.
@@ -154,28 +181,42 @@ impl<'a> Emitter<'a> {
         }
         match self.pool.int(v) {
             Ok(k) => self.op(Op::Const, &[u32::from(k)]),
-            Err(_) => self.limit(span, "constants"),
+            Err(_) => self.module_limit(span, "constants"),
         }
     }
 
-    fn count(&mut self, n: usize, span: Span, what: &str) -> u32 {
-        if n > u16::MAX as usize {
-            self.limit(span, what);
-            return 0;
-        }
-        n as u32
+    /// The `count` operand for `n` items of a literal; `over` is the first
+    /// item past the limit, if any; `words` are what they are, where, and
+    /// their name in the label.
+    fn count(&mut self, n: usize, over: Option<Span>, words: [&str; 3]) -> u32 {
+        let Some(span) = over else {
+            return n as u32;
+        };
+        let [what, scope, label_what] = words;
+        self.limit(span, what, scope, MAX_COUNT as u64, label_what);
+        // The items would overflow the stack too; one error is enough.
+        self.cur().stack_reported = true;
+        0
     }
 
-    fn args(&mut self, args: &'a [Expr], span: Span) -> u32 {
-        if args.len() > 255 {
-            self.limit(span, "arguments");
+    fn args(&mut self, args: &'a [Expr]) -> u32 {
+        if let Some(a) = args.get(MAX_ARGS) {
+            self.limit(a.span, "arguments", "a call", MAX_ARGS as u64, "arguments");
         }
         args.iter().for_each(|a| self.expr(a));
-        args.len().min(255) as u32
+        args.len().min(MAX_ARGS) as u32
     }
 
     fn interpolation(&mut self, parts: &'a [StrPart], span: Span) {
-        let n = self.count(parts.len(), span, "interpolated parts");
+        let over = parts.get(MAX_COUNT).map(|p| match p {
+            StrPart::Expr(e) => e.span,
+            StrPart::Lit(_) => span,
+        });
+        let n = self.count(
+            parts.len(),
+            over,
+            ["parts", "an interpolated string", "interpolated parts"],
+        );
         for part in parts {
             match part {
                 StrPart::Lit(s) => {

@@ -5,6 +5,11 @@
 use cairn_vm::classfile::{Handler, LocalName};
 use cairn_vm::isa::{write_operand, Effect, Op, OperandKind};
 
+/// The most bytes of code one function may have: jump targets are `u32`.
+pub const MAX_CODE: usize = u32::MAX as usize;
+/// The deepest operand stack a function may use: `max_stack` is a `u16`.
+pub const MAX_STACK: i64 = u16::MAX as i64;
+
 /// A forward or backward jump destination.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Label(usize);
@@ -12,14 +17,23 @@ pub struct Label(usize);
 #[derive(Default)]
 pub struct FnCode {
     pub code: Vec<u8>,
-    depth: i32,
+    depth: i64,
+    /// The deepest the stack has been, unclamped, so that an overflow of
+    /// `max_stack` is seen rather than wrapped.
+    max_depth: i64,
     pub max_stack: u16,
+    /// An operand did not fit its encoding and was written as 0. The emitter
+    /// reports the limit; this makes sure the code is never used if it did not.
+    pub operand_overflow: bool,
+    /// The code reached `max_code` bytes; nothing more is appended.
+    pub too_long: bool,
+    max_code: usize,
     /// Whether the code emitted last can fall through (false after a
     /// terminator, until a label is placed).
     reachable: bool,
     labels: Vec<Option<u32>>,
     /// Where each label's depth is known (set by the first jump or placement).
-    label_depth: Vec<Option<i32>>,
+    label_depth: Vec<Option<i64>>,
     patches: Vec<(usize, Label)>,
     pub lines: Vec<(u32, u32)>,
     pub local_names: Vec<LocalName>,
@@ -30,16 +44,32 @@ impl FnCode {
     pub fn new() -> FnCode {
         FnCode {
             reachable: true,
+            max_code: MAX_CODE,
             ..FnCode::default()
         }
     }
 
+    /// A buffer that stops growing at `max_code` bytes.
+    #[cfg(test)]
+    fn with_max_code(max_code: usize) -> FnCode {
+        FnCode {
+            max_code,
+            ..FnCode::new()
+        }
+    }
+
     pub fn pc(&self) -> u32 {
-        self.code.len() as u32
+        // At most MAX_CODE, which fits: see `raw`.
+        u32::try_from(self.code.len()).unwrap_or(u32::MAX)
     }
 
     pub fn depth(&self) -> u16 {
-        self.depth.max(0) as u16
+        u16::try_from(self.depth.max(0)).unwrap_or(u16::MAX)
+    }
+
+    /// Whether the stack has ever been deeper than `max_stack` can say.
+    pub fn stack_overflowed(&self) -> bool {
+        self.max_depth > MAX_STACK
     }
 
     pub fn reachable(&self) -> bool {
@@ -56,10 +86,15 @@ impl FnCode {
         }
     }
 
-    fn adjust(&mut self, pop: u16, push: u16) {
-        self.depth -= i32::from(pop);
-        self.depth += i32::from(push);
-        self.max_stack = self.max_stack.max(self.depth.max(0) as u16);
+    fn adjust(&mut self, pop: u32, push: u32) {
+        self.depth -= i64::from(pop);
+        self.depth += i64::from(push);
+        self.note_max(self.depth);
+    }
+
+    fn note_max(&mut self, depth: i64) {
+        self.max_depth = self.max_depth.max(depth);
+        self.max_stack = u16::try_from(self.max_depth.max(0)).unwrap_or(u16::MAX);
     }
 
     /// Emits `op` with its operands (targets are given as labels separately).
@@ -74,6 +109,13 @@ impl FnCode {
     }
 
     fn raw(&mut self, op: Op, operands: &[u32], target: Option<Label>) {
+        // Stop short of the limit rather than let `pc` wrap; depths are
+        // still tracked so the emitter's other checks keep working.
+        let emit = !self.too_long && self.code.len() + op.len() <= self.max_code;
+        if !emit {
+            self.too_long = true;
+        }
+        let start = self.code.len();
         self.code.push(op as u8);
         let mut values = operands.iter();
         let mut argc_or_count = 0;
@@ -84,24 +126,37 @@ impl FnCode {
                 write_operand(&mut self.code, kind, 0);
                 continue;
             }
-            let value = *values.next().expect("operand count matches the ISA table");
+            let mut value = *values.next().expect("operand count matches the ISA table");
             if matches!(kind, OperandKind::Argc | OperandKind::Count) {
                 argc_or_count = value;
             }
+            let max = match kind.width() {
+                1 => u32::from(u8::MAX),
+                2 => u32::from(u16::MAX),
+                _ => u32::MAX,
+            };
+            if value > max {
+                self.operand_overflow = true;
+                value = 0;
+            }
             write_operand(&mut self.code, kind, value);
         }
-        let n = argc_or_count as u16;
+        if !emit {
+            self.code.truncate(start);
+            self.patches.retain(|&(at, _)| at < start);
+        }
+        let n = argc_or_count;
         match op.effect() {
-            Effect::Fixed { pop, push } => self.adjust(pop, push),
-            Effect::Call => self.adjust(n + 1, 1),
+            Effect::Fixed { pop, push } => self.adjust(pop.into(), push.into()),
+            Effect::Call => self.adjust(n.saturating_add(1), 1),
             Effect::PopN => self.adjust(n, 1),
-            Effect::PopPairs => self.adjust(2 * n, 1),
+            Effect::PopPairs => self.adjust(n.saturating_mul(2), 1),
             Effect::Branch { fall, taken } => {
                 if let Some(label) = target {
-                    let at_target = self.depth - i32::from(taken.0) + i32::from(taken.1);
+                    let at_target = self.depth - i64::from(taken.0) + i64::from(taken.1);
                     self.note_depth(label, at_target);
                 }
-                self.adjust(fall.0, fall.1);
+                self.adjust(fall.0.into(), fall.1.into());
             }
         }
         if let (Some(label), Effect::Fixed { .. }) = (target, op.effect()) {
@@ -112,7 +167,7 @@ impl FnCode {
         }
     }
 
-    fn note_depth(&mut self, label: Label, depth: i32) {
+    fn note_depth(&mut self, label: Label, depth: i64) {
         let slot = &mut self.label_depth[label.0];
         if slot.is_none() {
             *slot = Some(depth);
@@ -139,15 +194,16 @@ impl FnCode {
 
     /// Sets the depth for code that starts unreachable-by-fallthrough, such
     /// as an exception handler (entered with the error pushed).
-    pub fn enter_at(&mut self, depth: u16) {
-        self.depth = i32::from(depth);
-        self.max_stack = self.max_stack.max(depth);
+    pub fn enter_at(&mut self, depth: u32) {
+        self.depth = i64::from(depth);
+        self.note_max(self.depth);
         self.reachable = true;
     }
 
     pub fn add_local_name(&mut self, slot: u32, name: u16, start: u32) -> usize {
         self.local_names.push(LocalName {
-            slot: slot as u16,
+            // A slot past the limit has been reported; the name is unused.
+            slot: u16::try_from(slot).unwrap_or(u16::MAX),
             name,
             start,
             end: start,
@@ -169,5 +225,49 @@ impl FnCode {
         self.patches.clear();
         self.local_names.retain(|l| l.end > l.start);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_stops_at_its_limit_instead_of_wrapping() {
+        let mut code = FnCode::with_max_code(16);
+        let top = code.label();
+        code.place(top);
+        for _ in 0..10 {
+            code.jump(Op::Jump, &[], top);
+        }
+        assert!(code.too_long);
+        let code = code.finish();
+        assert!(code.code.len() <= 16);
+        // Every jump kept is whole and targets the label.
+        assert_eq!(code.code.len() % Op::Jump.len(), 0);
+        for at in (0..code.code.len()).step_by(Op::Jump.len()) {
+            assert_eq!(code.code[at + 1..at + 5], [0, 0, 0, 0]);
+        }
+    }
+
+    #[test]
+    fn oversized_operands_are_flagged_not_panics() {
+        let mut code = FnCode::new();
+        code.op(Op::LoadLocal, &[70_000]);
+        code.op(Op::List, &[1 << 20]);
+        assert!(code.operand_overflow);
+    }
+
+    #[test]
+    fn stack_depth_past_u16_is_seen() {
+        let mut code = FnCode::new();
+        for _ in 0..40_000 {
+            code.op(Op::Nil, &[]);
+            code.op(Op::Nil, &[]);
+        }
+        assert!(code.stack_overflowed());
+        assert_eq!(code.max_stack, u16::MAX);
+        code.op(Op::Map, &[40_000]);
+        assert_eq!(code.depth(), 1);
     }
 }

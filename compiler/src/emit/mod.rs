@@ -23,7 +23,17 @@ use crate::ast::*;
 use crate::diag::{Diagnostic, FileId};
 use crate::span::Span;
 
-use func::{FnCode, Label};
+use func::{FnCode, Label, MAX_CODE};
+
+/// Entries in a table addressed by a `u16` index (constants, globals,
+/// functions, classes, imports, upvalues, class members).
+const MAX_TABLE: usize = 1 << 16;
+/// Local slots per function: `n_locals` is a `u16`.
+const MAX_LOCALS: u32 = u16::MAX as u32;
+/// Elements a `count` operand can give.
+const MAX_COUNT: usize = u16::MAX as usize;
+/// Parameters and call arguments: `n_params` and `argc` are `u8`.
+const MAX_ARGS: usize = u8::MAX as usize;
 
 /// Compiles a resolved, error-free module.
 ///
@@ -31,8 +41,10 @@ use func::{FnCode, Label};
 /// the path tracebacks print; `text` is the source, for line numbers.
 ///
 /// # Errors
-/// Returns diagnostics when the module exceeds a class-file limit (more than
-/// 65,536 constants, locals or functions; more than 255 call arguments).
+/// Returns diagnostics when the module exceeds a class-file limit
+/// (`spec/classfile.md` §7): more than 65,536 constants, globals, functions,
+/// classes or imports; more than 65,535 local slots or stack values in a
+/// function; more than 255 parameters or call arguments; and the like.
 pub fn emit(
     module: &Module,
     file: FileId,
@@ -65,14 +77,24 @@ fn emit_module(
     (name, source, text): (&str, &str, &str),
     returns_last: bool,
 ) -> Result<ClassFile, Vec<Diagnostic>> {
-    let mut e = Emitter::new(file, text);
+    let mut e = Emitter::new(file, text, name);
     let name_idx = e.str_const(name, Span::default());
     let source_idx = e.str_const(source, Span::default());
-    for g in &module.globals {
-        let idx = e.str_const(g, Span::default());
+    let spans = global_spans(module);
+    if let Some(&span) = spans.get(MAX_TABLE) {
+        e.module_limit(span, "globals");
+    }
+    for (g, &span) in module.globals.iter().zip(&spans) {
+        let idx = e.str_const(g, span);
         e.globals.push(idx);
     }
     let main = e.module_body(module, returns_last);
+    if e.overflowed && e.diags.is_empty() {
+        // A limit without its own check; never write the bad operand.
+        let message = format!("module `{name}` exceeds a class-file limit");
+        e.diags
+            .push(Diagnostic::error(file, message, Span::default()).with_label("in this module"));
+    }
     if !e.diags.is_empty() {
         return Err(e.diags);
     }
@@ -92,6 +114,27 @@ fn emit_module(
             .collect(),
         main,
     })
+}
+
+/// Where each global is first declared in this module (the start of the file
+/// for a session's earlier globals), to point limit errors at.
+fn global_spans(module: &Module) -> Vec<Span> {
+    let mut spans: Vec<Option<Span>> = vec![None; module.globals.len()];
+    for stmt in &module.stmts {
+        let binder = match &stmt.kind {
+            StmtKind::Let(l) => &l.binder,
+            StmtKind::Fn(f) => &f.binder,
+            StmtKind::Class(c) => &c.binder,
+            StmtKind::Import(i) => &i.binder,
+            _ => continue,
+        };
+        if let Storage::Global(g) = binder.storage {
+            if let Some(slot @ None) = spans.get_mut(g as usize) {
+                *slot = Some(binder.ident.span);
+            }
+        }
+    }
+    spans.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// Byte offsets of line starts, for span-to-line lookups.
@@ -128,6 +171,8 @@ struct TryCtx<'a> {
 
 /// One function being compiled.
 struct FnState<'a> {
+    /// What the function is, for diagnostics: "function `f`".
+    desc: String,
     code: FnCode,
     /// Per local slot: whether it currently holds a cell.
     cells: Vec<bool>,
@@ -135,10 +180,17 @@ struct FnState<'a> {
     tries: Vec<TryCtx<'a>>,
     /// Open blocks, each with the local-name entries it declared.
     scopes: Vec<Vec<usize>>,
+    /// The "too many local variables" error, until it is pointed at the
+    /// first local past the limit.
+    locals_error: Option<usize>,
+    /// The stack-depth limit has been reported (or explained by another
+    /// error), so it is not reported again.
+    stack_reported: bool,
 }
 
 struct Emitter<'a> {
     file: FileId,
+    module_name: String,
     lines: LineIndex,
     pool: ConstantPool,
     globals: Vec<u16>,
@@ -147,12 +199,18 @@ struct Emitter<'a> {
     functions: Vec<Option<Function>>,
     fns: Vec<FnState<'a>>,
     diags: Vec<Diagnostic>,
+    /// The module-wide limits already reported: each is reported once, as
+    /// every later entry would repeat it.
+    reported: Vec<&'static str>,
+    /// Some value was narrowed to fit its encoding; compiling must fail.
+    overflowed: bool,
 }
 
 impl<'a> Emitter<'a> {
-    fn new(file: FileId, text: &str) -> Emitter<'a> {
+    fn new(file: FileId, text: &str, module_name: &str) -> Emitter<'a> {
         Emitter {
             file,
+            module_name: module_name.to_string(),
             lines: LineIndex::new(text),
             pool: ConstantPool::new(),
             globals: Vec::new(),
@@ -161,21 +219,52 @@ impl<'a> Emitter<'a> {
             functions: Vec::new(),
             fns: Vec::new(),
             diags: Vec::new(),
+            reported: Vec::new(),
+            overflowed: false,
         }
     }
 
-    fn limit(&mut self, span: Span, what: &str) {
+    /// Reports that `scope` has more `what` than a class file allows.
+    /// `label_what` names them in the label, where `scope` is not said.
+    fn limit(&mut self, span: Span, what: &str, scope: &str, max: u64, label_what: &str) {
         self.diags.push(
-            Diagnostic::error(self.file, format!("too many {what}"), span)
-                .with_label(format!("this exceeds the class-file limit on {what}")),
+            Diagnostic::error(
+                self.file,
+                format!("too many {what} in {scope} (the limit is {max})"),
+                span,
+            )
+            .with_label(format!("this exceeds the class-file limit on {label_what}")),
         );
+    }
+
+    /// [`Self::limit`] for a table of the whole module, reported once.
+    fn module_limit(&mut self, span: Span, what: &'static str) {
+        if self.reported.contains(&what) {
+            return;
+        }
+        self.reported.push(what);
+        let scope = format!("module `{}`", self.module_name);
+        self.limit(span, what, &scope, MAX_TABLE as u64, what);
+        if what == "constants" {
+            let note = "every distinct literal and every name of a variable, function, \
+                        class, field or method is a constant";
+            if let Some(d) = self.diags.last_mut() {
+                d.notes.push(note.to_string());
+            }
+        }
+    }
+
+    /// [`Self::limit`] for the function being compiled.
+    fn fn_limit(&mut self, span: Span, what: &str, max: u64, label_what: &str) {
+        let scope = self.cur().desc.clone();
+        self.limit(span, what, &scope, max, label_what);
     }
 
     fn str_const(&mut self, s: &str, span: Span) -> u16 {
         match self.pool.str(s) {
             Ok(i) => i,
             Err(_) => {
-                self.limit(span, "constants");
+                self.module_limit(span, "constants");
                 0
             }
         }
@@ -201,21 +290,40 @@ impl<'a> Emitter<'a> {
     /// Reserves a function-table slot, so nested functions get indexes in
     /// source order regardless of when they finish.
     fn reserve_function(&mut self, span: Span) -> u16 {
-        if self.functions.len() > u16::MAX as usize {
-            self.limit(span, "functions");
+        if self.functions.len() >= MAX_TABLE {
+            self.module_limit(span, "functions");
             return 0;
         }
         self.functions.push(None);
         (self.functions.len() - 1) as u16
     }
 
-    fn begin_function(&mut self, n_locals: u32) {
+    /// Starts compiling a function; `desc` says what it is ("function `f`")
+    /// and `span` is where to point at it.
+    fn begin_function(&mut self, n_locals: u32, desc: String, span: Span) {
+        let mut locals_error = None;
+        if n_locals > MAX_LOCALS {
+            // Reported now, so it comes before errors it causes (such as too
+            // many constants for the locals' names); `name_local` moves it to
+            // the first local past the limit.
+            locals_error = Some(self.diags.len());
+            self.limit(
+                span,
+                "local variables",
+                &desc,
+                MAX_LOCALS.into(),
+                "local variables",
+            );
+        }
         self.fns.push(FnState {
+            desc,
             code: FnCode::new(),
             cells: vec![false; n_locals as usize],
             loops: Vec::new(),
             tries: Vec::new(),
             scopes: vec![Vec::new()],
+            locals_error,
+            stack_reported: false,
         });
     }
 
@@ -243,31 +351,50 @@ impl<'a> Emitter<'a> {
         }
         let code = state.code.finish();
         let name = self.str_const(name, span);
-        if n_locals > u32::from(u16::MAX) {
-            self.limit(span, "local variables");
+        let scope = &state.desc;
+        if code.too_long {
+            let max = MAX_CODE as u64;
+            self.limit(span, "bytes of code", scope, max, "code size");
         }
-        if params.len() > 255 {
-            self.limit(span, "parameters");
+        if code.stack_overflowed() && !state.stack_reported {
+            let max = func::MAX_STACK as u64;
+            self.limit(
+                span,
+                "values on the operand stack",
+                scope,
+                max,
+                "stack depth",
+            );
         }
+        if captures.len() > MAX_TABLE {
+            let max = MAX_TABLE as u64;
+            self.limit(span, "captured variables", scope, max, "upvalues");
+        }
+        let mut narrow = |i: u32| {
+            u16::try_from(i).unwrap_or_else(|_| {
+                self.overflowed = true;
+                0
+            })
+        };
+        let upvalues = captures
+            .iter()
+            .map(|c| match *c {
+                Capture::Local(i) => Upvalue::Local(narrow(i)),
+                Capture::Upvalue(i) => Upvalue::Outer(narrow(i)),
+            })
+            .collect();
+        // Each limit below is reported where it is first exceeded.
+        self.overflowed |= code.operand_overflow || params.len() > MAX_ARGS;
+        let narrow_count = |n: usize| u8::try_from(n).unwrap_or(u8::MAX);
         let function = Function {
             name,
             kind,
-            n_params: params.len().min(255) as u8,
-            n_defaults: params
-                .iter()
-                .filter(|p| p.default.is_some())
-                .count()
-                .min(255) as u8,
+            n_params: narrow_count(params.len()),
+            n_defaults: narrow_count(params.iter().filter(|p| p.default.is_some()).count()),
             has_rest: params.last().is_some_and(|p| p.rest),
-            n_locals: n_locals.min(u32::from(u16::MAX)) as u16,
+            n_locals: u16::try_from(n_locals).unwrap_or(u16::MAX),
             max_stack: code.max_stack,
-            upvalues: captures
-                .iter()
-                .map(|c| match *c {
-                    Capture::Local(i) => Upvalue::Local(i as u16),
-                    Capture::Upvalue(i) => Upvalue::Outer(i as u16),
-                })
-                .collect(),
+            upvalues,
             code: code.code,
             handlers: code.handlers,
             lines: code.lines,
@@ -280,7 +407,8 @@ impl<'a> Emitter<'a> {
     /// expression statement's value is returned rather than dropped.
     fn module_body(&mut self, module: &'a Module, returns_last: bool) -> u16 {
         let index = self.reserve_function(Span::default());
-        self.begin_function(module.n_locals);
+        let desc = format!("the top-level code of module `{}`", self.module_name);
+        self.begin_function(module.n_locals, desc, Span::default());
         let (last, stmts) = match module.stmts.split_last() {
             Some((last, rest)) if returns_last => match &last.kind {
                 StmtKind::Expr(e) => (Some((e, last.span)), rest),
@@ -309,10 +437,21 @@ impl<'a> Emitter<'a> {
     }
 
     /// Compiles a function literal, declaration or method body; returns its
-    /// function index.
-    fn function(&mut self, func: &'a Function_, kind: FunctionKind) -> u16 {
-        let index = self.reserve_function(func.span);
-        self.begin_function(func.n_locals);
+    /// function index. `span` is its name, for diagnostics.
+    fn function(&mut self, func: &'a Function_, kind: FunctionKind, span: Span) -> u16 {
+        let index = self.reserve_function(span);
+        let desc = match kind {
+            FunctionKind::Method | FunctionKind::Initializer | FunctionKind::Static => {
+                format!("method `{}`", func.name)
+            }
+            _ if func.name == "<anonymous>" => "an anonymous function".to_string(),
+            _ => format!("function `{}`", func.name),
+        };
+        self.begin_function(func.n_locals, desc, span);
+        if let Some(p) = func.params.get(MAX_ARGS) {
+            let span = p.binder.ident.span;
+            self.fn_limit(span, "parameters", MAX_ARGS as u64, "parameters");
+        }
         self.line_of(func.span);
         if func.receiver_captured {
             self.receiver_to_cell();
@@ -336,7 +475,7 @@ impl<'a> Emitter<'a> {
             &func.params,
             func.n_locals,
             &func.captures,
-            func.span,
+            span,
         );
         index
     }
@@ -380,6 +519,11 @@ impl<'a> Emitter<'a> {
         let Storage::Local(slot) = binder.storage else {
             return;
         };
+        if slot >= MAX_LOCALS {
+            if let Some(i) = self.cur().locals_error.take() {
+                self.diags[i].span = binder.ident.span;
+            }
+        }
         let name = self.str_const(&binder.ident.name, binder.ident.span);
         let pc = self.code().pc();
         let entry = self.code().add_local_name(slot, name, pc);
@@ -441,6 +585,9 @@ impl<'a> Emitter<'a> {
         };
         let spec = self.str_const(spec, import.source_span);
         let index = self.imports.len() as u32;
+        if self.imports.len() >= MAX_TABLE {
+            self.module_limit(import.source_span, "imports");
+        }
         self.imports.push(Import { kind, spec });
         self.op(Op::Import, &[index]);
         self.define(&import.binder);

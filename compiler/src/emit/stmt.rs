@@ -63,7 +63,7 @@ impl<'a> Emitter<'a> {
     fn fn_decl(&mut self, decl: &'a FnDecl) {
         // The function can capture itself (recursion through a local name).
         let captured_local = self.cell_first(&decl.binder);
-        let f = self.function(&decl.func, FunctionKind::Function);
+        let f = self.function(&decl.func, FunctionKind::Function, decl.binder.ident.span);
         self.op(Op::Closure, &[u32::from(f)]);
         match captured_local {
             Some(slot) => self.op(Op::StoreCell, &[slot]),

@@ -95,7 +95,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn catch_clauses(&mut self, t: &'a TryStmt, depth: u16, end: super::Label) {
-        self.code().enter_at(depth + 1);
+        self.code().enter_at(u32::from(depth) + 1);
         for clause in &t.catches {
             self.line_of(clause.span);
             let next = clause.filter.as_ref().map(|filter| {
@@ -132,7 +132,7 @@ impl<'a> Emitter<'a> {
                 depth,
             });
         }
-        self.code().enter_at(depth + 1);
+        self.code().enter_at(u32::from(depth) + 1);
         if let Some(first) = finally.stmts.first() {
             self.line_of(first.span);
         }
@@ -146,6 +146,10 @@ impl<'a> Emitter<'a> {
     /// the innermost down to level `down_to`, each outside the protected
     /// ranges of its own try and of every try inside it.
     pub(super) fn run_finally_blocks(&mut self, down_to: usize) {
+        if self.code().too_long {
+            // Already an error; copies nested in copies can grow without end.
+            return;
+        }
         let top = self.cur().tries.len();
         for level in (down_to..top).rev() {
             let Some(finally) = self.cur().tries[level].finally else {

@@ -3,6 +3,8 @@
 //! uses from outside, either a local slot of the enclosing function or one of
 //! that function's own upvalues).
 
+use std::collections::HashMap;
+
 use crate::ast::{Capture, DeclKind};
 use crate::span::Span;
 
@@ -47,13 +49,19 @@ pub struct FnScope {
     pub kind: FnKind,
     /// The class whose method this is (or whose method encloses this lambda).
     pub class: Option<usize>,
+    /// In declaration order, so block depths never decrease along it.
     pub locals: Vec<Local>,
+    /// Indexes into `locals` by name, innermost last, so that a function
+    /// with many locals is not resolved in quadratic time.
+    by_name: HashMap<String, Vec<usize>>,
     pub depth: u32,
     next_slot: u32,
     pub max_slots: u32,
     pub captures: Vec<Capture>,
     /// For each capture: the declaring binder's id and kind, for assignment checks.
     pub capture_info: Vec<(u32, DeclKind, String)>,
+    /// Indexes into `captures`, keyed by (is an upvalue, index).
+    capture_index: HashMap<(bool, u32), u32>,
     pub loop_depth: u32,
     /// Whether a closure captures this function's receiver (slot 0).
     pub receiver_captured: bool,
@@ -66,27 +74,26 @@ impl FnScope {
             kind,
             class,
             locals: Vec::new(),
+            by_name: HashMap::new(),
             depth: 0,
             next_slot: 1,
             max_slots: 1,
             captures: Vec::new(),
             capture_info: Vec::new(),
+            capture_index: HashMap::new(),
             loop_depth: 0,
             receiver_captured: false,
         }
     }
 
     pub fn lookup(&self, name: &str) -> Option<&Local> {
-        self.locals.iter().rev().find(|l| l.name == name)
+        let &i = self.by_name.get(name)?.last()?;
+        self.locals.get(i)
     }
 
     /// The local of this name declared in the innermost block, if any.
     pub fn declared_here(&self, name: &str) -> Option<&Local> {
-        self.locals
-            .iter()
-            .rev()
-            .take_while(|l| l.depth == self.depth)
-            .find(|l| l.name == name)
+        self.lookup(name).filter(|l| l.depth == self.depth)
     }
 
     pub fn alloc_slot(&mut self) -> u32 {
@@ -98,6 +105,10 @@ impl FnScope {
 
     pub fn declare(&mut self, name: &str, kind: DeclKind, span: Span, id: u32) -> u32 {
         let slot = self.alloc_slot();
+        self.by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(self.locals.len());
         self.locals.push(Local {
             name: name.to_string(),
             slot,
@@ -115,7 +126,18 @@ impl FnScope {
 
     /// Ends the innermost block; its slots become free again.
     pub fn end_block(&mut self, saved_next_slot: u32) {
-        self.locals.retain(|l| l.depth < self.depth);
+        while let Some(l) = self.locals.last() {
+            if l.depth < self.depth {
+                break;
+            }
+            if let Some(indexes) = self.by_name.get_mut(&l.name) {
+                indexes.pop();
+                if indexes.is_empty() {
+                    self.by_name.remove(&l.name);
+                }
+            }
+            self.locals.pop();
+        }
         self.depth -= 1;
         self.next_slot = saved_next_slot;
     }
@@ -126,11 +148,17 @@ impl FnScope {
 
     /// Index of the upvalue for `capture`, adding it if new.
     pub fn add_capture(&mut self, capture: Capture, id: u32, kind: DeclKind, name: &str) -> u32 {
-        if let Some(i) = self.captures.iter().position(|c| *c == capture) {
-            return i as u32;
+        let key = match capture {
+            Capture::Local(i) => (false, i),
+            Capture::Upvalue(i) => (true, i),
+        };
+        if let Some(&i) = self.capture_index.get(&key) {
+            return i;
         }
+        let index = self.captures.len() as u32;
         self.captures.push(capture);
         self.capture_info.push((id, kind, name.to_string()));
-        (self.captures.len() - 1) as u32
+        self.capture_index.insert(key, index);
+        index
     }
 }
