@@ -241,3 +241,25 @@ fn too_many_captured_variables() {
         "{msgs:?}"
     );
 }
+
+/// `finally` is copied onto every exit it covers, so nesting doubles the
+/// code per level: a short program reaches the code-size limit, and the
+/// compiler stops there instead of walking and allocating on.
+#[test]
+fn nested_finally_blocks_stop_at_the_code_limit() {
+    let depth = 40;
+    let mut src = String::from("var n = 0\nwhile n < 1 {\n");
+    for _ in 0..depth {
+        src.push_str("try {\n");
+    }
+    src.push_str("n += 1\nif n > 5 { break }\n");
+    for _ in 0..depth {
+        src.push_str("} finally { if n > 3 { break }\nn += 1 }\n");
+    }
+    src.push_str("}\n");
+    let errors = messages(&src);
+    assert_eq!(
+        errors,
+        ["too many bytes of code in the top-level code of module `test` (the limit is 16777216)"]
+    );
+}

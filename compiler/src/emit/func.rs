@@ -5,8 +5,11 @@
 use cairn_vm::classfile::{Handler, LocalName};
 use cairn_vm::isa::{write_operand, Effect, Op, OperandKind};
 
-/// The most bytes of code one function may have: jump targets are `u32`.
-pub const MAX_CODE: usize = u32::MAX as usize;
+/// The most bytes of code one function may have (16 MiB). Jump targets
+/// are `u32`, but a bound far below that keeps a short hostile program from
+/// making the compiler allocate gigabytes: code that copies each enclosing
+/// `finally` onto every exit doubles with each level of nesting.
+pub const MAX_CODE: usize = 1 << 24;
 /// The deepest operand stack a function may use: `max_stack` is a `u16`.
 pub const MAX_STACK: i64 = u16::MAX as i64;
 

@@ -20,6 +20,12 @@ impl<'a> Emitter<'a> {
     }
 
     pub(super) fn stmt(&mut self, stmt: &'a Stmt) {
+        // Once the function's code is over its limit (reported when the
+        // function ends) nothing more is emitted, so the rest of its body
+        // is not walked: the walk itself grows with every copied `finally`.
+        if self.code().too_long {
+            return;
+        }
         stacker::maybe_grow(64 * 1024, 1024 * 1024, || self.stmt_inner(stmt));
     }
 
