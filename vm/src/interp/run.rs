@@ -713,14 +713,7 @@ impl Vm {
                     }
                 }
                 Instr::CmpJump(c, t) => {
-                    let fast = match (c, fpeek!(2), fpeek!(1)) {
-                        (_, Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
-                        (_, Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
-                        (Cmp::Eq, a, b) => self.eq_fast(a, b),
-                        (Cmp::Ne, a, b) => self.eq_fast(a, b).map(|eq| !eq),
-                        _ => None,
-                    };
-                    if let Some(taken) = fast {
+                    if let Some(taken) = self.compare_fast(c, fpeek!(2), fpeek!(1)) {
                         fdrop!(2);
                         if taken {
                             skip!(1)
@@ -869,16 +862,9 @@ impl Vm {
                     }
                 }
                 Instr::SetIndex => {
-                    if let (Value::Obj(r), Value::Int(n)) = (fpeek!(3), fpeek!(2)) {
-                        let v = fpeek!(1);
-                        let at = usize::try_from(n).unwrap_or(usize::MAX);
-                        if let Object::List(items) = self.heap.get_mut_entry_storing(r, at, &[v]) {
-                            if let Some(slot) = items.get_mut(at) {
-                                *slot = v;
-                                fdrop!(3);
-                                continue;
-                            }
-                        }
+                    if self.list_store(fpeek!(3), fpeek!(2), fpeek!(1)) {
+                        fdrop!(3);
+                        continue;
                     }
                     // An Int or String key into a Map runs no Cairn code
                     // and touches no stack.
@@ -892,14 +878,7 @@ impl Vm {
                     }
                 }
                 Instr::CmpLocalsJump(c, a, b, t) => {
-                    let fast = match (c, floc!(a), floc!(b)) {
-                        (_, Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
-                        (_, Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
-                        (Cmp::Eq, a, b) => self.eq_fast(a, b),
-                        (Cmp::Ne, a, b) => self.eq_fast(a, b).map(|eq| !eq),
-                        _ => None,
-                    };
-                    if let Some(taken) = fast {
+                    if let Some(taken) = self.compare_fast(c, floc!(a), floc!(b)) {
                         if taken {
                             skip!(3)
                         } else {
@@ -934,14 +913,10 @@ impl Vm {
                     }
                 }
                 Instr::IndexLocals(a, b) => {
-                    if let (Value::Obj(r), Value::Int(i)) = (floc!(a), floc!(b)) {
-                        if let Object::List(items) = self.heap.get(r) {
-                            if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
-                                fpush_copy!(v);
-                                skip!(2);
-                                continue;
-                            }
-                        }
+                    if let Some(v) = self.list_item(floc!(a), floc!(b)) {
+                        fpush_copy!(v);
+                        skip!(2);
+                        continue;
                     }
                 }
                 Instr::ForNextStore(l, v, t) => match self.range_next(floc!(l)) {
@@ -1627,6 +1602,19 @@ impl Vm {
             self.count_first_hit(proto, cache, Kind::Method);
         }
         Some((m, p))
+    }
+
+    /// A comparison decided without running Cairn code: Ints, Floats, and
+    /// `==`/`!=` where [`Vm::eq_fast`] knows the answer.
+    #[inline(always)]
+    fn compare_fast(&self, c: Cmp, a: Value, b: Value) -> Option<bool> {
+        match (c, a, b) {
+            (_, Value::Int(a), Value::Int(b)) => Some(c.ints(a, b)),
+            (_, Value::Float(a), Value::Float(b)) => Some(c.floats(a, b)),
+            (Cmp::Eq, a, b) => self.eq_fast(a, b),
+            (Cmp::Ne, a, b) => self.eq_fast(a, b).map(|eq| !eq),
+            _ => None,
+        }
     }
 
     /// `list[i]` for a List and an Int in range.
