@@ -70,7 +70,7 @@ fn eprint(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
         if i > 0 {
             line.push(' ');
         }
-        line.push_str(&format::to_str(vm, *a)?);
+        format::write_str(vm, *a, &mut line)?;
     }
     line.push('\n');
     let data = vec![HostValue::Bytes(line.into_bytes())];

@@ -24,7 +24,26 @@ pub fn install(vm: &mut Vm) {
 fn parse_fn(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "json.parse", args, 1, 1)?;
     let text = str_arg(vm, "json.parse", args, 0)?;
-    parse(vm, &text).map_err(|e| vm.error_of("ValueError", e.to_string()))
+    let mut result = parse(vm, &text);
+    if matches!(&result, Err(e) if e.heap_limit) {
+        // What the parse made is garbage now, and so may be old objects
+        // that died since the last major collection: free them and try
+        // once more.
+        cairn_vm::runtime::memory::collect_in_place(vm, &[]);
+        result = parse(vm, &text);
+    }
+    match result {
+        Ok(v) => Ok(v),
+        Err(e) if e.heap_limit => {
+            let limit = vm.heap.config.max_heap.unwrap_or(0);
+            let message = format!(
+                "heap limit of {} exceeded",
+                cairn_vm::heap::format_bytes(limit)
+            );
+            Err(vm.error_of("MemoryError", message))
+        }
+        Err(e) => Err(vm.error_of("ValueError", e.to_string())),
+    }
 }
 
 /// `json.stringify(v, indent = nil)`.
@@ -39,7 +58,15 @@ fn stringify_fn(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
         Value::Int(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
         other => return Err(arg_type_error(vm, "json.stringify", 1, "Int or nil", other)),
     };
-    match stringify(vm, args[0], indent) {
+    let mut result = stringify(vm, args[0], indent);
+    if matches!(&result, Err(e) if e.class == "MemoryError") && vm.heap.config.max_heap.is_some() {
+        // The heap's count includes old objects that have died since the
+        // last major collection: free them (the value written is an
+        // argument, on the stack) and try once more.
+        cairn_vm::runtime::memory::collect_in_place(vm, &[]);
+        result = stringify(vm, args[0], indent);
+    }
+    match result {
         Ok(text) => Ok(vm.str_value(text)),
         Err(e) => Err(vm.error_of(e.class, e.message)),
     }

@@ -6,18 +6,20 @@
 //! Positions in errors are 1-based lines and columns counted in characters.
 
 use cairn_vm::interp::Vm;
-use cairn_vm::object::{MapKey, MapObj, Object};
+use cairn_vm::object::{MapKey, MapObj, Object, ENTRY_BYTES};
 use cairn_vm::value::Value;
 
 /// How deeply arrays and objects may nest.
 pub const MAX_DEPTH: usize = 512;
 
-/// Why a text is not JSON, and where.
+/// Why a text is not JSON, and where; or that its values would not fit
+/// under the heap's limit (`heap_limit`, raised as `MemoryError`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub line: usize,
     pub column: usize,
     pub reason: String,
+    pub heap_limit: bool,
 }
 
 impl std::fmt::Display for ParseError {
@@ -33,10 +35,13 @@ impl std::fmt::Display for ParseError {
 /// A failure at a byte offset, turned into a [`ParseError`] at the end.
 struct Fail(usize, String);
 
-/// Parses `text` into new heap values.
+/// Parses `text` into new heap values. The values made so far are held
+/// only here, so nothing may collect meanwhile: the heap's limit is
+/// tested as they are made, counting the containers still open.
 ///
 /// # Errors
-/// The first place where `text` stops being JSON.
+/// The first place where `text` stops being JSON, or where its values
+/// pass the heap's limit.
 pub fn parse(vm: &mut Vm, text: &str) -> Result<Value, ParseError> {
     let mut p = Parser {
         vm,
@@ -44,6 +49,8 @@ pub fn parse(vm: &mut Vm, text: &str) -> Result<Value, ParseError> {
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        pending: 0,
+        over_limit: false,
     };
     let result = p.value().and_then(|v| {
         p.skip_ws();
@@ -53,7 +60,11 @@ pub fn parse(vm: &mut Vm, text: &str) -> Result<Value, ParseError> {
             Ok(v)
         }
     });
-    result.map_err(|Fail(at, reason)| position(text, at, reason))
+    let over_limit = p.over_limit;
+    result.map_err(|Fail(at, reason)| ParseError {
+        heap_limit: over_limit,
+        ..position(text, at, reason)
+    })
 }
 
 fn position(text: &str, mut at: usize, reason: String) -> ParseError {
@@ -69,6 +80,7 @@ fn position(text: &str, mut at: usize, reason: String) -> ParseError {
         line,
         column,
         reason,
+        heap_limit: false,
     }
 }
 
@@ -78,9 +90,23 @@ struct Parser<'a, 'v> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Bytes the open containers' buffers hold, not yet on the heap.
+    pending: usize,
+    /// The parse stopped at the heap's limit.
+    over_limit: bool,
 }
 
 impl Parser<'_, '_> {
+    /// Fails if the heap, with `more` bytes and the open containers'
+    /// buffers added, would pass its limit.
+    fn check_limit(&mut self, more: usize) -> Result<(), Fail> {
+        if self.vm.heap.would_exceed(self.pending.saturating_add(more)) {
+            self.over_limit = true;
+            return self.fail("heap limit exceeded");
+        }
+        Ok(())
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -110,6 +136,7 @@ impl Parser<'_, '_> {
             Some(b'[') => self.array(),
             Some(b'"') => {
                 let s = self.string()?;
+                self.check_limit(s.len())?;
                 Ok(self.vm.str_value(s))
             }
             Some(b't') => self.literal("true", Value::Bool(true)),
@@ -138,7 +165,19 @@ impl Parser<'_, '_> {
             self.pos += 1;
         } else {
             loop {
-                items.push(self.value()?);
+                let v = self.value()?;
+                if items.len() == items.capacity() {
+                    // The new buffer counts on top of the old one while
+                    // it is copied.
+                    let cap = items.capacity();
+                    let item = std::mem::size_of::<Value>();
+                    self.check_limit((cap + cap.max(4)) * item)?;
+                    self.pending += cap.max(4) * item;
+                    items.reserve_exact(cap.max(4));
+                } else {
+                    self.check_limit(0)?;
+                }
+                items.push(v);
                 self.skip_ws();
                 match self.peek() {
                     Some(b',') => self.pos += 1,
@@ -152,6 +191,8 @@ impl Parser<'_, '_> {
             }
         }
         self.depth -= 1;
+        let held = items.capacity() * std::mem::size_of::<Value>();
+        self.pending = self.pending.saturating_sub(held);
         Ok(Value::Obj(self.vm.heap.alloc(Object::List(items))))
     }
 
@@ -183,6 +224,15 @@ impl Parser<'_, '_> {
                 if let Some(entry) = map.entries.get_mut(&k) {
                     entry.1 = value;
                 } else {
+                    let (len, cap) = (map.entries.len(), map.entries.capacity());
+                    if len == cap {
+                        let grown = cap.max(4) * ENTRY_BYTES;
+                        self.check_limit(cap * ENTRY_BYTES + grown + key.len())?;
+                        self.pending += grown;
+                        map.entries.reserve(cap.max(4));
+                    } else {
+                        self.check_limit(key.len())?;
+                    }
                     let key_value = self.vm.str_value(key);
                     map.push(k, key_value, value);
                 }
@@ -199,6 +249,8 @@ impl Parser<'_, '_> {
             }
         }
         self.depth -= 1;
+        let held = map.entries.capacity() * ENTRY_BYTES;
+        self.pending = self.pending.saturating_sub(held);
         Ok(Value::Obj(self.vm.heap.alloc(Object::Map(Box::new(map)))))
     }
 

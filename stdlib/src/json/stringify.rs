@@ -34,12 +34,15 @@ fn error<T>(class: &'static str, message: impl Into<String>) -> Result<T, String
     })
 }
 
-/// Writes `v` as JSON, compact or with `indent` spaces per level.
+/// Writes `v` as JSON, compact or with `indent` spaces per level. The
+/// text's buffer grows only after checking the heap's limit, counting the
+/// buffer as if it were already a String on the heap.
 ///
 /// # Errors
 /// NaN or infinite Floats and circular or too deep containers
 /// (`ValueError`), non-String Map keys and values JSON cannot hold
-/// (`TypeError`), text past [`MAX_LEN`] (`MemoryError`).
+/// (`TypeError`), text past [`MAX_LEN`] or past the heap's limit
+/// (`MemoryError`).
 pub fn stringify(vm: &Vm, v: Value, indent: Option<usize>) -> Result<String, StringifyError> {
     let mut w = Writer {
         vm,
@@ -59,20 +62,75 @@ struct Writer<'a> {
     open: Vec<ObjRef>,
 }
 
+/// The most bytes a number, `null`, `true` or `false` takes.
+const SCALAR: usize = 32;
+
 impl Writer<'_> {
+    /// Makes room for `extra` more bytes of text: pushing at most that
+    /// many afterwards never reallocates.
+    #[inline]
+    fn room(&mut self, extra: usize) -> Result<(), StringifyError> {
+        if self.out.capacity() - self.out.len() >= extra {
+            return Ok(());
+        }
+        self.grow(extra)
+    }
+
+    /// Grows the buffer as a `String` would (doubling), or as far as still
+    /// fits when doubling would pass the heap's limit; `MemoryError` if not
+    /// even `extra` more bytes fit.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, extra: usize) -> Result<(), StringifyError> {
+        let need = self.out.len().saturating_add(extra);
+        if need > MAX_LEN {
+            return error("MemoryError", "JSON text too large");
+        }
+        let heap = &self.vm.heap;
+        // The new buffer counts on top of the heap, and so does the old
+        // one while it is copied. Near the limit, as much as still fits:
+        // growing by only what is needed would copy the buffer at every
+        // push.
+        let old = self.out.capacity();
+        let doubled = need.max(old.saturating_mul(2)).max(64);
+        let cap = doubled.min(heap.room().saturating_sub(old)).max(need);
+        if heap.would_exceed(cap.saturating_add(old)) {
+            let limit = heap.config.max_heap.unwrap_or(0);
+            return error(
+                "MemoryError",
+                format!(
+                    "heap limit of {} exceeded",
+                    cairn_vm::heap::format_bytes(limit)
+                ),
+            );
+        }
+        self.out.reserve_exact(cap - self.out.len());
+        Ok(())
+    }
+
+    fn push(&mut self, text: &str) -> Result<(), StringifyError> {
+        self.room(text.len())?;
+        self.out.push_str(text);
+        Ok(())
+    }
+
     fn value(&mut self, v: Value) -> Result<(), StringifyError> {
         match v {
-            Value::Nil => self.out.push_str("null"),
-            Value::Bool(b) => self.out.push_str(if b { "true" } else { "false" }),
+            Value::Nil => self.push("null")?,
+            Value::Bool(b) => self.push(if b { "true" } else { "false" })?,
             Value::Int(i) => {
+                self.room(SCALAR)?;
                 let _ = write!(self.out, "{i}");
             }
             Value::Float(f) if !f.is_finite() => {
                 return error("ValueError", format!("{} is not valid JSON", float_repr(f)));
             }
-            Value::Float(f) => self.out.push_str(&float_repr(f)),
+            Value::Float(f) => self.push(&float_repr(f))?,
             Value::Obj(r) => match self.vm.heap.get(r) {
-                Object::Str(s) => quote(&s.text, &mut self.out),
+                Object::Str(s) => {
+                    self.room(quoted_len(&s.text))?;
+                    quote(&s.text, &mut self.out);
+                }
                 Object::List(items) => {
                     let items = items.clone();
                     self.container(r, |w| w.list(&items))?;
@@ -89,13 +147,6 @@ impl Writer<'_> {
                     );
                 }
             },
-        }
-        self.check_len()
-    }
-
-    fn check_len(&self) -> Result<(), StringifyError> {
-        if self.out.len() > MAX_LEN {
-            return error("MemoryError", "JSON text too large");
         }
         Ok(())
     }
@@ -125,9 +176,7 @@ impl Writer<'_> {
     fn newline(&mut self, level: usize) -> Result<(), StringifyError> {
         if let Some(n) = self.indent {
             let spaces = n.saturating_mul(level);
-            if self.out.len().saturating_add(spaces) > MAX_LEN {
-                return error("MemoryError", "JSON text too large");
-            }
+            self.room(spaces.saturating_add(1))?;
             self.out.push('\n');
             self.out.extend(std::iter::repeat_n(' ', spaces));
         }
@@ -136,30 +185,27 @@ impl Writer<'_> {
 
     fn list(&mut self, items: &[Value]) -> Result<(), StringifyError> {
         if items.is_empty() {
-            self.out.push_str("[]");
-            return Ok(());
+            return self.push("[]");
         }
         let level = self.open.len();
-        self.out.push('[');
+        self.push("[")?;
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                self.out.push(',');
+                self.push(",")?;
             }
             self.newline(level)?;
             self.value(*item)?;
         }
         self.newline(level - 1)?;
-        self.out.push(']');
-        Ok(())
+        self.push("]")
     }
 
     fn map(&mut self, entries: &[(Value, Value)]) -> Result<(), StringifyError> {
         if entries.is_empty() {
-            self.out.push_str("{}");
-            return Ok(());
+            return self.push("{}");
         }
         let level = self.open.len();
-        self.out.push('{');
+        self.push("{")?;
         for (i, (key, value)) in entries.iter().enumerate() {
             let key = match key {
                 Value::Obj(k) => match self.vm.heap.get(*k) {
@@ -176,18 +222,30 @@ impl Writer<'_> {
                 );
             };
             if i > 0 {
-                self.out.push(',');
+                self.push(",")?;
             }
             self.newline(level)?;
+            self.room(quoted_len(&key))?;
             quote(&key, &mut self.out);
-            self.out
-                .push_str(if self.indent.is_some() { ": " } else { ":" });
+            self.push(if self.indent.is_some() { ": " } else { ":" })?;
             self.value(*value)?;
         }
         self.newline(level - 1)?;
-        self.out.push('}');
-        Ok(())
+        self.push("}")
     }
+}
+
+/// The length of [`quote`]'s output for `s`.
+pub fn quoted_len(s: &str) -> usize {
+    let mut n = 2usize;
+    for c in s.chars() {
+        n += match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if u32::from(c) < 0x20 => 6,
+            c => c.len_utf8(),
+        };
+    }
+    n
 }
 
 /// A JSON string literal, escaping as Python's `ensure_ascii=False` does:

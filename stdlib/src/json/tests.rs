@@ -164,3 +164,47 @@ fn refuses_what_json_cannot_hold() {
     }
     assert_eq!(err(&vm, v).class, "ValueError");
 }
+
+#[test]
+fn quoted_len_is_the_length_quote_writes() {
+    for s in [
+        "",
+        "plain",
+        "\"q\" \\",
+        "\n\r\t\u{8}\u{c}",
+        "\u{1}\u{1f}\u{7f}",
+        "é ✓ 𝄞",
+    ] {
+        let mut out = String::new();
+        super::stringify::quote(s, &mut out);
+        assert_eq!(super::stringify::quoted_len(s), out.len(), "{s:?}");
+    }
+}
+
+#[test]
+fn text_and_values_past_the_heap_limit_are_refused() {
+    let mut vm = Vm::with_heap(cairn_vm::heap::HeapConfig {
+        max_heap: Some(8 << 20),
+        ..cairn_vm::heap::HeapConfig::default()
+    });
+    let s = vm.str_value("x".repeat(1 << 20));
+    let list = vm.heap.alloc(Object::List(vec![s; 8]));
+    let e = stringify(&vm, Value::Obj(list), None).unwrap_err();
+    assert_eq!(e.class, "MemoryError");
+    assert!(
+        e.message.starts_with("heap limit of 8 MiB"),
+        "{}",
+        e.message
+    );
+    // What fits is written.
+    let list = vm.heap.alloc(Object::List(vec![s; 2]));
+    assert_eq!(
+        stringify(&vm, Value::Obj(list), None).unwrap().len(),
+        2 * (1 << 20) + 7
+    );
+    // A million Lists from 3 MB of text do not fit.
+    let text = format!("[{}[]]", "[],".repeat(1_000_000));
+    let e = parse(&mut vm, &text).unwrap_err();
+    assert!(e.heap_limit, "{e}");
+    assert!(parse(&mut vm, "[[], {\"a\": 1}]").is_ok());
+}

@@ -209,6 +209,21 @@ pub struct Heap {
     old_bytes: usize,
     /// Start a major collection once `old_bytes` passes this.
     major_threshold: usize,
+    /// Past this many young bytes an allocation makes a collection due:
+    /// where the heap would pass its ceiling (the limit, plus any grace),
+    /// or where the young generation has grown by an eighth of the limit
+    /// since the last collection. Kept up to date with `old_bytes`, so
+    /// that allocation tests the limit with one compare.
+    alloc_limit: usize,
+    /// `young_bytes` after the last collection.
+    young_base: usize,
+    /// Room past the limit given to the program while it handles the
+    /// `MemoryError` a collection raised (0 when the heap is under its
+    /// limit): a collection raises again only past `max_heap + grace`.
+    grace: usize,
+    /// The next collection marks and sweeps the old generation alone, in
+    /// place (see [`Heap::collect_in_place`]).
+    in_place: bool,
     /// A collection is due at the next safepoint.
     due: bool,
     /// The next due collection must be major.
@@ -235,7 +250,7 @@ impl Heap {
         };
         let eden_start = 2 * survivor;
         let nursery_end = eden_start + eden;
-        Heap {
+        let mut heap = Heap {
             slots: SlotTable::new(nursery_end),
             nursery_end,
             eden_start,
@@ -260,12 +275,18 @@ impl Heap {
             young_bytes: 0,
             old_bytes: 0,
             major_threshold: config.major_start,
+            alloc_limit: usize::MAX,
+            young_base: 0,
+            grace: 0,
+            in_place: false,
             due: false,
             major_due: false,
             minors_at_major: 0,
             config,
             stats: HeapStats::default(),
-        }
+        };
+        heap.update_alloc_limit();
+        heap
     }
 
     /// Allocates `obj`: in the eden, or in the old generation if it is
@@ -284,6 +305,12 @@ impl Heap {
             debug_assert!(self.slots[i].is_none());
             self.slots[i] = Some(obj);
             self.young_bytes += size;
+            // Past the limit (or a young generation grown large): collect
+            // at the next safepoint, which raises `MemoryError` if the
+            // heap is still over then.
+            if self.young_bytes > self.alloc_limit {
+                self.due = true;
+            }
             if self.top == self.nursery_end {
                 self.due = true;
             } else if self.top == self.prepare_at {
@@ -345,18 +372,34 @@ impl Heap {
             self.due = true;
             self.major_due = true;
         }
+        self.update_alloc_limit();
         self.check_limit();
     }
 
+    /// Makes a collection due if the heap has passed `alloc_limit`.
+    #[inline]
     fn check_limit(&mut self) {
-        if self.would_exceed(0) {
+        if self.young_bytes > self.alloc_limit {
             self.due = true;
-            self.major_due = true;
         }
     }
 
+    /// Recomputes `alloc_limit` from the limit, the grace and the bytes
+    /// the heap holds.
+    fn update_alloc_limit(&mut self) {
+        self.alloc_limit = match self.config.max_heap {
+            None => usize::MAX,
+            Some(max) => {
+                let ceiling = max.saturating_add(self.grace);
+                let over = ceiling.saturating_sub(self.old_bytes);
+                over.min(self.young_base.saturating_add(max / 8))
+            }
+        };
+    }
+
     /// Notes that an object's payload grew by `bytes` (a list or map that
-    /// grew in place), for pacing and the heap limit.
+    /// grew in place), for pacing and the heap limit. Code that grows a
+    /// payload checks the growth first ([`Heap::would_exceed`]).
     pub fn grew(&mut self, r: ObjRef, bytes: usize) {
         self.stats.allocated_bytes += bytes as u64;
         if self.is_young(r) {
@@ -367,12 +410,49 @@ impl Heap {
         }
     }
 
-    /// Whether allocating `bytes` more would pass the heap limit (natives
-    /// check before building very large values; 0: whether it is passed).
+    /// Whether allocating `bytes` more would pass the heap's ceiling: the
+    /// limit, plus the grace given while a `MemoryError` is handled (see
+    /// [`Heap::limit_outcome`]). Natives check before building large
+    /// values or growing containers.
     pub fn would_exceed(&self, bytes: usize) -> bool {
+        self.ceiling()
+            .is_some_and(|c| self.heap_bytes().saturating_add(bytes) > c)
+    }
+
+    /// The most bytes the heap may hold now: the limit, plus the grace
+    /// given while a `MemoryError` is handled. `None` without a limit.
+    pub fn ceiling(&self) -> Option<usize> {
         self.config
             .max_heap
-            .is_some_and(|max| self.heap_bytes().saturating_add(bytes) > max)
+            .map(|max| max.saturating_add(self.grace))
+    }
+
+    /// Whether the heap holds more than its limit (not counting any
+    /// grace): then every collection is a major one.
+    fn over_limit(&self) -> bool {
+        self.config
+            .max_heap
+            .is_some_and(|max| self.heap_bytes() > max)
+    }
+
+    /// The bytes that may still be allocated under the ceiling
+    /// (`usize::MAX` without a limit): for a hot path that tests an
+    /// uncommon growth against it.
+    #[inline]
+    pub fn room(&self) -> usize {
+        self.ceiling()
+            .map_or(usize::MAX, |c| c.saturating_sub(self.heap_bytes()))
+    }
+
+    /// Makes the next [`Heap::collect`] a major collection of the old
+    /// generation alone, done in place: every young object is kept (and
+    /// traced as a root), and nothing moves, so native code may run it
+    /// while it holds references in Rust locals, provided that every old
+    /// object it still needs is reachable from the roots. Natives use it
+    /// when a large value would not fit under the limit, to free the old
+    /// garbage (a dropped large string, say) before giving up.
+    pub fn collect_in_place(&mut self) {
+        self.in_place = true;
     }
 
     /// Whether `r` names a young object.
@@ -559,6 +639,9 @@ impl Heap {
     /// generation has grown enough (or under stress, every so often).
     /// `roots` must visit every reference held outside the heap.
     pub fn collect(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) -> Outcome {
+        if std::mem::take(&mut self.in_place) {
+            return self.collect_old_in_place(roots);
+        }
         let start = std::time::Instant::now();
         self.due = false;
         // Under stress, a major collection every so many minor ones: at
@@ -586,7 +669,7 @@ impl Heap {
         }
         self.stats.note_minor_pause(minor_done);
         // Only a major collection can tell whether the heap is really full.
-        major |= self.would_exceed(0);
+        major |= self.over_limit();
         if major {
             self.minors_at_major = self.stats.minor_collections;
             self.major(roots);
@@ -605,16 +688,70 @@ impl Heap {
             self.verify(major);
         }
         self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(self.heap_bytes());
-        if self.would_exceed(0) {
-            Outcome::OverLimit
-        } else {
-            Outcome::Ok
+        self.young_base = self.young_bytes;
+        let outcome = self.limit_outcome(true);
+        self.update_alloc_limit();
+        outcome
+    }
+
+    /// The major collection that [`Heap::collect_in_place`] asked for.
+    fn collect_old_in_place(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) -> Outcome {
+        let start = std::time::Instant::now();
+        self.major_due = false;
+        self.minors_at_major = self.stats.minor_collections;
+        self.major(roots);
+        let pause = start.elapsed();
+        self.stats.note_major_pause(pause);
+        if self.config.trace {
+            eprintln!(
+                "gc: major {} (in place): {:.3} ms, {} old bytes live",
+                self.stats.major_collections,
+                pause.as_secs_f64() * 1e3,
+                self.old_bytes,
+            );
         }
+        if self.config.verify {
+            self.verify(true);
+        }
+        let outcome = self.limit_outcome(false);
+        self.update_alloc_limit();
+        outcome
+    }
+
+    /// Whether a collection that just ended leaves the heap over its
+    /// ceiling. The first time it does, the ceiling is raised by a grace
+    /// (a sixteenth of the limit, 64 KiB to 64 MiB), so that the handler
+    /// of the `MemoryError` this raises can run (the error itself is
+    /// allocated over the limit) and drop what it holds; a collection
+    /// that finds the heap under the limit again withdraws the grace.
+    /// `raising`: the caller raises `MemoryError` on `OverLimit` (the
+    /// grace is given only then).
+    fn limit_outcome(&mut self, raising: bool) -> Outcome {
+        let Some(max) = self.config.max_heap else {
+            return Outcome::Ok;
+        };
+        let bytes = self.heap_bytes();
+        if bytes <= max {
+            self.grace = 0;
+            return Outcome::Ok;
+        }
+        if bytes <= max.saturating_add(self.grace) {
+            return Outcome::Ok;
+        }
+        if raising && self.grace == 0 {
+            self.grace = (max / 16).clamp(64 << 10, 64 << 20);
+        }
+        Outcome::OverLimit
     }
 
     /// Estimated bytes the heap holds now.
     pub fn heap_bytes(&self) -> usize {
         self.old_bytes + self.young_bytes
+    }
+
+    /// Estimated bytes young objects hold now.
+    pub fn young_bytes(&self) -> usize {
+        self.young_bytes
     }
 
     /// Occupied slots: the objects alive at the last collection and those

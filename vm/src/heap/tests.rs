@@ -250,6 +250,94 @@ fn an_allocation_bomb_reports_the_limit() {
 }
 
 #[test]
+fn an_allocation_past_the_limit_makes_a_collection_due_at_once() {
+    // Young objects count against the limit as they are made, not only
+    // when the eden fills: the next safepoint collects and, if the heap is
+    // still over, raises.
+    let mut h = Heap::new(HeapConfig {
+        max_heap: Some(1 << 20),
+        ..HeapConfig::default()
+    });
+    let mut roots = [list(&mut h, vec![])];
+    collect(&mut h, &mut roots);
+    let mut kept = Vec::new();
+    while !h.should_collect() {
+        kept.push(string(&mut h, &"z".repeat(1000)));
+    }
+    // Well before the eden (8 Ki objects) is full.
+    assert!(kept.len() < 1100, "{}", kept.len());
+    assert!(h.heap_bytes() <= (1 << 20) + 2000);
+}
+
+#[test]
+fn a_heap_over_its_limit_gets_a_grace_then_raises_again() {
+    let max = 1 << 20;
+    let mut h = Heap::new(HeapConfig {
+        max_heap: Some(max),
+        ..HeapConfig::default()
+    });
+    let mut roots = [list(&mut h, vec![])];
+    // Collections move the list: it is found through the root each time.
+    let push = |h: &mut Heap, roots: &[Value]| {
+        let s = string(h, &"k".repeat(1000));
+        if let Object::List(items) = h.get_mut(roots[0].as_obj().unwrap()) {
+            items.push(s);
+        }
+    };
+    // Up to the limit: the first collection over it raises.
+    while h.heap_bytes() <= max {
+        push(&mut h, &roots);
+    }
+    assert_eq!(collect(&mut h, &mut roots), Outcome::OverLimit);
+    // The handler has some room (the error, what it does)...
+    assert!(!h.would_exceed(1000));
+    push(&mut h, &roots);
+    assert!(!h.should_collect() || collect(&mut h, &mut roots) == Outcome::Ok);
+    // ... but not without end.
+    while !h.would_exceed(0) {
+        push(&mut h, &roots);
+    }
+    assert!(h.heap_bytes() < max + max / 8);
+    assert_eq!(collect(&mut h, &mut roots), Outcome::OverLimit);
+    assert!(h.would_exceed(1));
+    // Dropping what it holds withdraws the grace.
+    roots[0] = Value::Nil;
+    assert_eq!(major(&mut h, &mut roots), Outcome::Ok);
+    assert!(h.would_exceed(max + 1));
+    assert!(!h.would_exceed(max / 2));
+}
+
+#[test]
+fn a_collection_in_place_frees_old_garbage_and_moves_nothing() {
+    let mut h = heap();
+    // Old: a kept string and a dropped one (both large, so old at once).
+    let big = "b".repeat(64 << 10);
+    let kept = string(&mut h, &big);
+    let dropped = string(&mut h, &big);
+    assert!(!h.is_young(kept.as_obj().unwrap()));
+    // Young, referred to only from a Rust local: kept, and not moved.
+    let young = string(&mut h, "young and unrooted");
+    let young_ref = young.as_obj().unwrap();
+    assert!(h.is_young(young_ref));
+    let before = h.heap_bytes();
+    h.collect_in_place();
+    let mut roots = [kept];
+    assert_eq!(collect(&mut h, &mut roots), Outcome::Ok);
+    assert_eq!(roots[0], kept, "nothing moves");
+    assert_eq!(text(&h, young), "young and unrooted");
+    assert!(h.heap_bytes() <= before - (64 << 10));
+    assert!(!matches!(
+        h.slots.get(dropped.as_obj().unwrap().index()),
+        Some(Some(_))
+    ));
+    // The next collection is an ordinary one again: the young string,
+    // unrooted, goes.
+    collect(&mut h, &mut roots);
+    assert_eq!(text(&h, roots[0]), big);
+    assert_eq!(h.object_count(), 1);
+}
+
+#[test]
 fn bytes_format_for_people() {
     assert_eq!(format_bytes(64 << 20), "64 MiB");
     assert_eq!(format_bytes(3 << 29), "1.5 GiB");

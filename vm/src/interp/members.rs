@@ -410,13 +410,31 @@ impl Vm {
         result
     }
 
-    /// `STR n`: converts each part with `str` and joins them.
+    /// `STR n`: converts each part with `str` and joins them. The parts
+    /// stay on the stack (rooted) meanwhile. The text is checked against
+    /// the heap limit as it grows, and when the parts are all Strings, at
+    /// once before it is built.
     pub(crate) fn concat_strs(&mut self, n: usize) -> Result<Value, Exc> {
         let at = self.stack.len() - n;
+        let mut total = Some(0usize);
+        for v in &self.stack[at..] {
+            total = match (total, v) {
+                (Some(t), Value::Obj(r)) => match self.heap.get(*r) {
+                    Object::Str(s) => Some(t.saturating_add(s.text.len())),
+                    _ => None,
+                },
+                _ => None,
+            };
+        }
         let mut out = String::new();
+        if let Some(total) = total {
+            if total > crate::runtime::memory::MAX_STR {
+                return Err(crate::runtime::memory::too_large(self));
+            }
+            crate::runtime::memory::grow_text(self, &mut out, total, &[])?;
+        }
         for i in at..at + n {
-            let s = format::to_str(self, self.stack[i])?;
-            out.push_str(&s);
+            format::write_str(self, self.stack[i], &mut out)?;
         }
         self.stack.truncate(at);
         Ok(self.str_value(out))

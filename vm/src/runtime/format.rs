@@ -7,41 +7,93 @@ use crate::interp::{Exc, Vm};
 use crate::object::Object;
 use crate::runtime::float_repr::float_repr;
 use crate::runtime::keys::rooted;
+use crate::runtime::memory::{self, grow_text, MAX_STR};
 use crate::value::{ObjRef, Value};
 
 /// Containers nested deeper than this print as `...`.
 const MAX_DEPTH: usize = 200;
 
+/// `str(v)`. The text is built in a buffer that grows only after checking
+/// the heap limit (see [`memory::grow_text`]): `MemoryError` as soon as
+/// it would pass it.
 pub fn to_str(vm: &mut Vm, v: Value) -> Result<String, Exc> {
-    if let Value::Obj(r) = v {
-        if let Object::Str(s) = vm.heap.get(r) {
-            return Ok(s.text.to_string());
-        }
-    }
     let mut out = String::new();
-    write(vm, v, false, &mut Vec::new(), &mut out)?;
+    write_str(vm, v, &mut out)?;
     Ok(out)
+}
+
+/// Appends `str(v)` to `out`, growing it as [`to_str`] does. `v` is
+/// rooted meanwhile; `out` may already hold text.
+pub fn write_str(vm: &mut Vm, v: Value, out: &mut String) -> Result<(), Exc> {
+    match v {
+        Value::Obj(_) => rooted(vm, &[v], |vm| write(vm, v, false, &mut Vec::new(), out)),
+        _ => write(vm, v, false, &mut Vec::new(), out),
+    }
 }
 
 /// The items converted by `str`, with `sep` between them (`join`). A
 /// `to_string` may change the list the items came from, so they are rooted.
+/// Items that are all Strings are measured first, so the text is checked
+/// against the heap limit and allocated once.
 pub fn join_values(vm: &mut Vm, items: &[Value], sep: &str) -> Result<String, Exc> {
+    let mut total = Some(sep.len().saturating_mul(items.len().saturating_sub(1)));
+    for item in items {
+        total = match (total, item) {
+            (Some(t), Value::Obj(r)) => match vm.heap.get(*r) {
+                Object::Str(s) => Some(t.saturating_add(s.text.len())),
+                _ => None,
+            },
+            _ => None,
+        };
+    }
+    let mut out = String::new();
+    if let Some(total) = total {
+        if total > MAX_STR {
+            return Err(memory::too_large(vm));
+        }
+        rooted(vm, items, |vm| grow_text(vm, &mut out, total, &[]))?;
+    }
     rooted(vm, items, |vm| {
-        let mut out = String::new();
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
-                out.push_str(sep);
+                push_text(vm, &mut out, sep)?;
             }
-            out.push_str(&to_str(vm, *item)?);
+            write(vm, *item, false, &mut Vec::new(), &mut out)?;
         }
         Ok(out)
     })
 }
 
+/// `repr(v)`, built as [`to_str`] is.
 pub fn repr(vm: &mut Vm, v: Value) -> Result<String, Exc> {
     let mut out = String::new();
-    write(vm, v, true, &mut Vec::new(), &mut out)?;
+    rooted(vm, &[v], |vm| write(vm, v, true, &mut Vec::new(), &mut out))?;
     Ok(out)
+}
+
+/// Appends `text` to `out`, growing it only after checking the heap limit.
+/// Everything the writer holds is rooted by then.
+#[inline]
+fn push_text(vm: &mut Vm, out: &mut String, text: &str) -> Result<(), Exc> {
+    grow_text(vm, out, text.len(), &[])?;
+    out.push_str(text);
+    Ok(())
+}
+
+/// The length of [`quote`]'s output for `s`.
+pub fn quoted_len(s: &str) -> usize {
+    let mut n = 2;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        n += match c {
+            '"' | '\\' | '\n' | '\t' | '\r' | '\0' => 2,
+            '$' if chars.peek() == Some(&'{') => 2,
+            // `\u{X}`: the hex digits of the code point.
+            c if c.is_control() => 4 + (32 - (c as u32 | 1).leading_zeros() as usize).div_ceil(4),
+            c => c.len_utf8(),
+        };
+    }
+    n
 }
 
 /// Quotes a string as Cairn source would write it (§12.2): `$` is escaped
@@ -73,13 +125,12 @@ fn write(
     out: &mut String,
 ) -> Result<(), Exc> {
     match v {
-        Value::Nil => out.push_str("nil"),
-        Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::Float(f) => out.push_str(&float_repr(f)),
-        Value::Obj(r) => write_obj(vm, r, quoted, seen, out)?,
+        Value::Nil => push_text(vm, out, "nil"),
+        Value::Bool(b) => push_text(vm, out, if b { "true" } else { "false" }),
+        Value::Int(i) => push_text(vm, out, &i.to_string()),
+        Value::Float(f) => push_text(vm, out, &float_repr(f)),
+        Value::Obj(r) => write_obj(vm, r, quoted, seen, out),
     }
-    Ok(())
 }
 
 fn write_obj(
@@ -94,61 +145,69 @@ fn write_obj(
             Object::Map(_) => "{...}",
             _ => "[...]",
         };
-        out.push_str(bracket);
-        return Ok(());
+        return push_text(vm, out, bracket);
     }
     match vm.heap.get(r) {
         Object::Str(s) => {
-            if quoted {
-                quote(&s.text, out);
+            let need = if quoted {
+                quoted_len(&s.text)
             } else {
-                out.push_str(&s.text);
+                s.text.len()
+            };
+            // The String is reachable from a root (the value written, or
+            // a rooted container's item): it stays where it is.
+            grow_text(vm, out, need, &[])?;
+            if let Object::Str(s) = vm.heap.get(r) {
+                if quoted {
+                    quote(&s.text, out);
+                } else {
+                    out.push_str(&s.text);
+                }
             }
         }
         Object::List(items) => {
             let items = items.clone();
             seen.push(r);
-            out.push('[');
             // A `to_string` may change the list: keep the items alive.
             let written = rooted(vm, &items, |vm| {
+                push_text(vm, out, "[")?;
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        out.push_str(", ");
+                        push_text(vm, out, ", ")?;
                     }
                     write(vm, *item, true, seen, out)?;
                 }
-                Ok(())
+                push_text(vm, out, "]")
             });
-            written?;
-            out.push(']');
             seen.pop();
+            written?;
         }
         Object::Map(m) => {
             let entries: Vec<Value> = m.pairs().flat_map(|(_, (k, v))| [*k, *v]).collect();
             seen.push(r);
-            out.push('{');
             let written = rooted(vm, &entries, |vm| {
+                push_text(vm, out, "{")?;
                 for (i, pair) in entries.chunks(2).enumerate() {
                     if i > 0 {
-                        out.push_str(", ");
+                        push_text(vm, out, ", ")?;
                     }
                     write(vm, pair[0], true, seen, out)?;
-                    out.push_str(": ");
+                    push_text(vm, out, ": ")?;
                     write(vm, pair[1], true, seen, out)?;
                 }
-                Ok(())
+                push_text(vm, out, "}")
             });
-            written?;
-            out.push('}');
             seen.pop();
+            written?;
         }
         Object::Range(g) => {
-            out.push_str(&format!(
+            let text = format!(
                 "{}{}{}",
                 g.start,
                 if g.inclusive { "..=" } else { ".." },
                 g.end
-            ));
+            );
+            push_text(vm, out, &text)?;
         }
         Object::Host(h) => {
             let class = h.class;
@@ -158,9 +217,12 @@ fn write_obj(
                     seen.push(r);
                     let text = call_to_string(vm, m, Value::Obj(r));
                     seen.pop();
-                    out.push_str(&text?);
+                    push_text(vm, out, &text?)?;
                 }
-                _ => out.push_str(&format!("<{} object>", vm.class_name(class))),
+                _ => {
+                    let text = format!("<{} object>", vm.class_name(class));
+                    push_text(vm, out, &text)?;
+                }
             }
         }
         Object::Instance(inst) => {
@@ -171,12 +233,18 @@ fn write_obj(
                     seen.push(r);
                     let text = call_to_string(vm, m, Value::Obj(r));
                     seen.pop();
-                    out.push_str(&text?);
+                    push_text(vm, out, &text?)?;
                 }
-                _ => out.push_str(&default_instance_text(vm, Value::Obj(r))),
+                _ => {
+                    let text = default_instance_text(vm, Value::Obj(r));
+                    push_text(vm, out, &text)?;
+                }
             }
         }
-        Object::Class(c) => out.push_str(&format!("<class {}>", c.name)),
+        Object::Class(c) => {
+            let text = format!("<class {}>", c.name);
+            push_text(vm, out, &text)?;
+        }
         Object::Closure(c) => {
             let p = &vm.protos[c.proto as usize];
             let name = if vm.proto_is_method(c.proto) {
@@ -184,21 +252,27 @@ fn write_obj(
             } else {
                 p.name.to_string()
             };
-            out.push_str(&format!("<fn {name}>"));
+            push_text(vm, out, &format!("<fn {name}>"))?;
         }
-        Object::Native(n) => out.push_str(&format!("<fn {}>", n.name)),
+        Object::Native(n) => {
+            let text = format!("<fn {}>", n.name);
+            push_text(vm, out, &text)?;
+        }
         Object::Bound(b) => {
             let method = b.method;
             match method {
                 Value::Obj(m) => write_obj(vm, m, quoted, seen, out)?,
-                _ => out.push_str("<fn>"),
+                _ => push_text(vm, out, "<fn>")?,
             }
         }
-        Object::Module(m) => out.push_str(&format!("<module {}>", m.name)),
-        Object::Fiber(_) => out.push_str("<fiber>"),
-        Object::Iter(_) => out.push_str("<iterator>"),
-        Object::Done => out.push_str("<done>"),
-        Object::Cell(_) => out.push_str("<cell>"),
+        Object::Module(m) => {
+            let text = format!("<module {}>", m.name);
+            push_text(vm, out, &text)?;
+        }
+        Object::Fiber(_) => push_text(vm, out, "<fiber>")?,
+        Object::Iter(_) => push_text(vm, out, "<iterator>")?,
+        Object::Done => push_text(vm, out, "<done>")?,
+        Object::Cell(_) => push_text(vm, out, "<cell>")?,
     }
     Ok(())
 }
@@ -237,4 +311,26 @@ pub fn default_instance_text(vm: &Vm, v: Value) -> String {
 /// Whether `m` is `Object`'s own `to_string` (the `<X instance>` form).
 fn is_default_to_string(vm: &Vm, m: Value) -> bool {
     matches!(m, Value::Obj(r) if matches!(vm.heap.get(r), Object::Native(n) if n.name == "Object.to_string"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_len_is_the_length_quote_writes() {
+        for s in [
+            "",
+            "plain",
+            "\"quoted\" \\ back",
+            "\n\t\r\0",
+            "${x} $ {y} $",
+            "\u{1}\u{1f}\u{7f}\u{85}\u{9f}",
+            "héllo wörld ✓ 𝄞",
+        ] {
+            let mut out = String::new();
+            quote(s, &mut out);
+            assert_eq!(quoted_len(s), out.len(), "{s:?}");
+        }
+    }
 }

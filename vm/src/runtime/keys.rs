@@ -14,7 +14,7 @@
 
 use crate::interp::{Exc, Vm};
 use crate::object::{KeyRef, MapKey, Object};
-use crate::runtime::ops;
+use crate::runtime::{memory, ops};
 use crate::value::{ObjRef, Value};
 
 /// 2^63 as a float: the first value past the Int range.
@@ -256,8 +256,34 @@ pub fn get_plain(vm: &Vm, map: ObjRef, key: Value) -> Option<Option<Value>> {
     Some(map_of(vm, map).and_then(|m| m.entries.get(&k).map(|e| e.1)))
 }
 
+/// The bytes a map's table of `len` entries and capacity `cap` needs
+/// when one more is added: 0 if it has room, else those of its new
+/// capacity (as `Vec` grows: doubling, at least 4), which count on top
+/// of the heap while the old table is copied.
+#[inline]
+fn entry_growth(len: usize, cap: usize) -> usize {
+    if len < cap {
+        return 0;
+    }
+    let new_cap = cap.saturating_mul(2).max(len + 1).max(4);
+    new_cap.saturating_mul(crate::object::ENTRY_BYTES)
+}
+
+/// Before a new entry is added to `map`: if its table must grow, checks
+/// its new size against the heap limit (`MemoryError`, nothing changed).
+/// `held`: what the caller holds (see [`memory`]).
+fn room_for_entry(vm: &mut Vm, map: ObjRef, held: &[Value]) -> Result<(), Exc> {
+    let bytes = map_of(vm, map).map_or(0, |m| entry_growth(m.entries.len(), m.entries.capacity()));
+    if bytes == 0 {
+        return Ok(());
+    }
+    memory::reserve(vm, bytes, held)
+}
+
 /// [`insert`] for an Int or String key, which cannot fail: whether `key`
-/// was one (and the entry stored).
+/// was one (and the entry stored). A new entry that would grow the table
+/// past the heap limit is left to the general path (which raises
+/// `MemoryError`).
 #[inline]
 pub fn insert_plain(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> bool {
     let int = match key {
@@ -268,7 +294,10 @@ pub fn insert_plain(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> bool 
         },
         // A String key borrows the heap for its text: the general path.
         Value::Obj(_) => {
-            return plain_key(vm, key).is_some() && insert(vm, map, key, value).is_ok()
+            let full = map_of(vm, map).is_some_and(|m| {
+                entry_growth(m.entries.len(), m.entries.capacity()) > vm.heap.room()
+            });
+            return !full && plain_key(vm, key).is_some() && insert(vm, map, key, value).is_ok();
         }
         _ => return false,
     };
@@ -277,26 +306,57 @@ pub fn insert_plain(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> bool 
         return false;
     };
     let before = m.entries.capacity();
-    let (at, added) = match m.entries.get_index_of(&KeyRef::Int(int)) {
+    let (at, added, grown) = match m.entries.get_index_of(&KeyRef::Int(int)) {
         Some(at) => {
             if let Some((_, e)) = m.entries.get_index_mut(at) {
                 e.1 = value;
             }
-            (at, false)
+            (at, false, 0)
         }
-        None => {
-            let at = m.entries.push(MapKey::Int(int), (key, value));
-            m.version += 1;
-            (at, true)
-        }
+        None if m.entries.len() < before => (push_int(m, int, key, value), true, 0),
+        None => match push_int_growing(vm, map, int, key, value) {
+            Some((at, grown)) => (at, true, grown),
+            None => return false,
+        },
     };
-    let grown = m.entries.capacity() - before;
     let stored: &[Value] = if added { &[key, value] } else { &[value] };
     vm.heap.stored_entry(map, at, stored);
     if grown > 0 {
         vm.heap.grew(map, grown * crate::object::ENTRY_BYTES);
     }
     true
+}
+
+/// [`push_int`] into a full table, which grows: checked against the
+/// limit first. Its index and the capacity it grew by; `None` (nothing
+/// changed) if the growth would not fit.
+#[cold]
+#[inline(never)]
+fn push_int_growing(
+    vm: &mut Vm,
+    map: ObjRef,
+    int: i64,
+    key: Value,
+    value: Value,
+) -> Option<(usize, usize)> {
+    let room = vm.heap.room();
+    let Object::Map(m) = vm.heap.get_mut_unbarriered(map) else {
+        return None;
+    };
+    let before = m.entries.capacity();
+    if entry_growth(m.entries.len(), before) > room {
+        return None;
+    }
+    let at = push_int(m, int, key, value);
+    Some((at, m.entries.capacity() - before))
+}
+
+/// Appends an entry for an absent Int key: its index.
+#[inline]
+fn push_int(m: &mut crate::object::MapObj, int: i64, key: Value, value: Value) -> usize {
+    let at = m.entries.push(MapKey::Int(int), (key, value));
+    m.version += 1;
+    at
 }
 
 /// `map[key] = value`: updates the value of an equal key in place (keeping
@@ -323,6 +383,9 @@ fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<()
             Some(at) => Ok(at),
             None => Err(k.to_owned_key()),
         };
+        if slot.is_err() {
+            room_for_entry(vm, map, &[Value::Obj(map), key, value])?;
+        }
         if let Some(m) = map_of_unbarriered(vm, map) {
             let (at, added) = match slot {
                 Ok(at) => {
@@ -344,6 +407,9 @@ fn insert_entry(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> Result<()
     }
     match builtin_key(vm, key)? {
         Some(Probe::Key(k)) => {
+            if map_of(vm, map).is_some_and(|m| m.entries.get_index_of(&k).is_none()) {
+                room_for_entry(vm, map, &[Value::Obj(map), key, value])?;
+            }
             if let Some(m) = map_mut(vm, map) {
                 match m.entries.get_mut(&k) {
                     Some(entry) => entry.1 = value,
@@ -370,6 +436,9 @@ fn store(
     p: Probe,
     found: Option<usize>,
 ) -> Result<(), Exc> {
+    if found.is_none() {
+        room_for_entry(vm, map, &[Value::Obj(map), key, value])?;
+    }
     let Some(m) = map_mut(vm, map) else {
         return Ok(());
     };

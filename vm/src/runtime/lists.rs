@@ -1,6 +1,7 @@
 //! List methods.
 
 use super::keys::rooted;
+use super::memory;
 use super::prelude::{arity, int_arg, method};
 use crate::interp::{Exc, Vm};
 use crate::object::Object;
@@ -73,6 +74,56 @@ fn with_list_at<T>(
     Some(out)
 }
 
+/// Makes sure the list can take `more` items without growing past the
+/// heap limit: when its capacity must grow, the new capacity is checked
+/// first (`MemoryError`, the list unchanged) and then made. `held`: values the
+/// caller holds besides the list (see [`memory`]). Gives the list's
+/// length.
+#[inline]
+fn make_room(vm: &mut Vm, r: Value, more: usize, held: &[Value]) -> Result<usize, Exc> {
+    let (len, cap) = match vm.heap.get(list_ref(r)) {
+        Object::List(items) => (items.len(), items.capacity()),
+        _ => return Ok(0),
+    };
+    let need = len.saturating_add(more);
+    if need > cap {
+        grow(vm, r, need, cap, held)?;
+    }
+    Ok(len)
+}
+
+#[cold]
+#[inline(never)]
+fn grow(vm: &mut Vm, r: Value, need: usize, cap: usize, held: &[Value]) -> Result<(), Exc> {
+    let item = std::mem::size_of::<Value>();
+    // Doubling, as `Vec` would; near the limit, an eighth more. The new
+    // buffer counts on top of the heap, which holds the old one until it
+    // has been copied.
+    let doubled = need.max(cap.saturating_mul(2)).max(4);
+    let modest = need.max(cap.saturating_add(cap / 8));
+    let new_cap = if vm.heap.would_exceed(doubled.saturating_mul(item)) {
+        modest
+    } else {
+        doubled
+    };
+    let mut roots = Vec::with_capacity(held.len() + 1);
+    roots.push(r);
+    roots.extend_from_slice(held);
+    memory::reserve(vm, new_cap.saturating_mul(item), &roots)?;
+    // Only capacity changes, no reference is stored: no barrier.
+    let grown = match vm.heap.get_mut_unbarriered(list_ref(r)) {
+        Object::List(items) => {
+            items.reserve_exact(new_cap - items.len());
+            items.capacity() - cap
+        }
+        _ => 0,
+    };
+    if grown > 0 {
+        vm.heap.grew(list_ref(r), grown * item);
+    }
+    Ok(())
+}
+
 /// The list's length (reading, so no write barrier).
 fn list_len(vm: &Vm, r: Value) -> usize {
     match vm.heap.get(list_ref(r)) {
@@ -86,7 +137,14 @@ fn new_list(vm: &mut Vm, items: Vec<Value>) -> Value {
 }
 
 pub fn slice_list(vm: &mut Vm, obj: Value, a: usize, b: usize) -> Result<Value, Exc> {
-    let piece = items(vm, obj)[a..b].to_vec();
+    let bytes = b
+        .saturating_sub(a)
+        .saturating_mul(std::mem::size_of::<Value>());
+    memory::reserve(vm, bytes, &[obj])?;
+    let piece = match vm.heap.get(list_ref(obj)) {
+        Object::List(items) => items.get(a..b).map(<[Value]>::to_vec).unwrap_or_default(),
+        _ => Vec::new(),
+    };
     Ok(new_list(vm, piece))
 }
 
@@ -97,7 +155,7 @@ fn len(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn push(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.push", args, 1, 1)?;
-    let at = list_len(vm, r);
+    let at = make_room(vm, r, 1, &[args[0]])?;
     with_list_at(vm, r, Some(at), |l| l.push(args[0]));
     Ok(Value::Nil)
 }
@@ -121,6 +179,7 @@ fn insert(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
             format!("insert index {i} out of range for length {len}"),
         ));
     }
+    make_room(vm, r, 1, &[args[1]])?;
     with_list(vm, r, |l| l.insert(at as usize, args[1]));
     Ok(Value::Nil)
 }
@@ -262,6 +321,7 @@ fn map(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
         let mut i = 0;
         while let Some(v) = item_at(vm, r, i) {
             let m = vm.call_function(args[0], &[v])?;
+            make_room(vm, out, 1, &[m])?;
             with_list(vm, out, |l| l.push(m));
             i += 1;
         }
@@ -279,6 +339,7 @@ fn filter(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
             let keep = vm.call_function(args[0], &[v]);
             vm.temp_roots.pop();
             if keep?.truthy() {
+                make_room(vm, out, 1, &[v])?;
                 with_list(vm, out, |l| l.push(v));
             }
             i += 1;
@@ -314,6 +375,8 @@ fn clear(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn copy(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "List.copy", args, 0, 0)?;
+    let bytes = list_len(vm, r).saturating_mul(std::mem::size_of::<Value>());
+    memory::reserve(vm, bytes, &[])?;
     let v = items(vm, r);
     Ok(new_list(vm, v))
 }

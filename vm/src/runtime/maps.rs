@@ -70,7 +70,17 @@ fn listing(
     r: Value,
     f: impl Fn(&(Value, Value)) -> Option<Value>,
     pairs: bool,
-) -> Value {
+) -> Result<Value, Exc> {
+    // The list, and for `entries` a pair list per entry, checked against
+    // the heap limit before any is made.
+    let n = map_of(vm, r).map_or(0, MapObj::len);
+    let item = std::mem::size_of::<Value>();
+    let each = if pairs {
+        item + std::mem::size_of::<Object>() + 2 * item
+    } else {
+        item
+    };
+    super::memory::reserve(vm, n.saturating_mul(each), &[])?;
     let parts: Vec<(Value, Value)> =
         map_of(vm, r).map_or_else(Vec::new, |m| m.pairs().map(|(_, e)| *e).collect());
     let mut out = Vec::with_capacity(parts.len());
@@ -82,22 +92,22 @@ fn listing(
             out.push(v);
         }
     }
-    Value::Obj(vm.heap.alloc(Object::List(out)))
+    Ok(Value::Obj(vm.heap.alloc(Object::List(out))))
 }
 
 fn keys(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.keys", args, 0, 0)?;
-    Ok(listing(vm, r, |p| Some(p.0), false))
+    listing(vm, r, |p| Some(p.0), false)
 }
 
 fn values(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.values", args, 0, 0)?;
-    Ok(listing(vm, r, |p| Some(p.1), false))
+    listing(vm, r, |p| Some(p.1), false)
 }
 
 fn entries(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.entries", args, 0, 0)?;
-    Ok(listing(vm, r, |_| None, true))
+    listing(vm, r, |_| None, true)
 }
 
 fn clear(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
@@ -108,6 +118,8 @@ fn clear(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn copy(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "Map.copy", args, 0, 0)?;
+    let bytes = map_of(vm, r).map_or(0, |m| m.entries.capacity()) * crate::object::ENTRY_BYTES;
+    super::memory::reserve(vm, bytes, &[])?;
     let mut copy = with_map(vm, r, |m| m.clone()).unwrap_or_default();
     copy.version = 0;
     Ok(Value::Obj(vm.heap.alloc(Object::Map(Box::new(copy)))))
@@ -153,7 +165,7 @@ fn range_to_list(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     if count > 1 << 26 {
         return Err(vm.error_of("MemoryError", "range too large for a list".into()));
     }
-    vm.reserve(count as usize * std::mem::size_of::<Value>())?;
+    super::memory::reserve(vm, count as usize * std::mem::size_of::<Value>(), &[])?;
     let items: Vec<Value> = (0..count as i64).map(|i| Value::Int(g.start + i)).collect();
     Ok(Value::Obj(vm.heap.alloc(Object::List(items))))
 }

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod lists;
 pub mod maps;
 pub mod math;
+pub mod memory;
 pub mod numbers;
 pub mod ops;
 pub mod prelude;

@@ -102,28 +102,69 @@ pub fn add(vm: &mut Vm, a: Value, b: Value) -> Result<Value, Exc> {
             ))
         }
         (Value::Obj(x), Value::Obj(y)) => {
-            let joined = match (vm.heap.get(x), vm.heap.get(y)) {
-                (Object::Str(s), Object::Str(t)) => {
-                    let mut out = String::with_capacity(s.text.len() + t.text.len());
-                    out.push_str(&s.text);
-                    out.push_str(&t.text);
-                    Some(Object::Str(StrObj::new(out)))
+            // The result's size is checked against the limit before it is
+            // built: at once against the room left, and if that is too
+            // little, again after old garbage is freed.
+            let joined = match concat(vm, x, y, vm.heap.room()) {
+                Joined::TooLarge(bytes) => {
+                    // The operands have been popped: they are held here.
+                    super::memory::reserve(vm, bytes, &[a, b])?;
+                    concat(vm, x, y, usize::MAX)
                 }
-                (Object::List(s), Object::List(t)) => {
-                    let mut out = s.clone();
-                    out.extend_from_slice(t);
-                    Some(Object::List(out))
-                }
-                _ => None,
+                joined => joined,
             };
             match joined {
-                Some(obj) => Ok(Value::Obj(vm.heap.alloc(obj))),
-                None => {
+                Joined::Done(obj) => Ok(Value::Obj(vm.heap.alloc(obj))),
+                Joined::NotSequences => {
                     user_op(vm, "+", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "+", a, b)))
                 }
+                Joined::TooLong | Joined::TooLarge(_) => Err(super::memory::too_large(vm)),
             }
         }
         _ => user_op(vm, "+", a, &[b]).unwrap_or_else(|| Err(operands_error(vm, "+", a, b))),
+    }
+}
+
+/// What [`concat`] made of two objects.
+enum Joined {
+    Done(Object),
+    /// Not two Strings or two Lists.
+    NotSequences,
+    /// A String longer than [`super::memory::MAX_STR`].
+    TooLong,
+    /// More bytes than the room given.
+    TooLarge(usize),
+}
+
+/// `x + y` for two Strings or two Lists, if the result takes at most
+/// `room` bytes.
+fn concat(vm: &Vm, x: ObjRef, y: ObjRef, room: usize) -> Joined {
+    match (vm.heap.get(x), vm.heap.get(y)) {
+        (Object::Str(s), Object::Str(t)) => {
+            let len = s.text.len().saturating_add(t.text.len());
+            if len > super::memory::MAX_STR {
+                return Joined::TooLong;
+            }
+            if len > room {
+                return Joined::TooLarge(len);
+            }
+            let mut out = String::with_capacity(len);
+            out.push_str(&s.text);
+            out.push_str(&t.text);
+            Joined::Done(Object::Str(StrObj::new(out)))
+        }
+        (Object::List(s), Object::List(t)) => {
+            let len = s.len().saturating_add(t.len());
+            let bytes = len.saturating_mul(std::mem::size_of::<Value>());
+            if bytes > room {
+                return Joined::TooLarge(bytes);
+            }
+            let mut out = Vec::with_capacity(len);
+            out.extend_from_slice(s);
+            out.extend_from_slice(t);
+            Joined::Done(Object::List(out))
+        }
+        _ => Joined::NotSequences,
     }
 }
 
@@ -159,7 +200,9 @@ fn repeat(vm: &mut Vm, seq: Value, n: i64, allow_list: bool) -> Option<Result<Va
     } else {
         std::mem::size_of::<Value>()
     };
-    if let Err(e) = vm.reserve(len.saturating_mul(count).saturating_mul(item)) {
+    // `seq` may have been popped by the interpreter: it is held here.
+    let bytes = len.saturating_mul(count).saturating_mul(item);
+    if let Err(e) = super::memory::reserve(vm, bytes, &[seq]) {
         return Some(Err(e));
     }
     let obj = match vm.heap.get(r) {

@@ -171,7 +171,7 @@ fn print(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
         if i > 0 {
             line.push(' ');
         }
-        line.push_str(&format::to_str(vm, *a)?);
+        format::write_str(vm, *a, &mut line)?;
     }
     line.push('\n');
     vm.write_stdout(line.into_bytes())?;

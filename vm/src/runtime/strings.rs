@@ -1,6 +1,7 @@
 //! String methods. Strings are immutable UTF-8; indexes count characters,
 //! in O(1) for ASCII strings.
 
+use super::memory::{self, MAX_STR};
 use super::prelude::{arity, int_arg, method, str_arg};
 use crate::interp::{Exc, Vm};
 use crate::object::{Object, StrObj};
@@ -35,6 +36,37 @@ fn text(vm: &Vm, r: Value) -> String {
             .unwrap_or_default(),
         _ => String::new(),
     }
+}
+
+/// `f` of the receiver's text, borrowed (`""` if it is not a String).
+fn with_text<T>(vm: &Vm, r: Value, f: impl FnOnce(&str) -> T) -> T {
+    match r {
+        Value::Obj(o) => match vm.str_ref(o) {
+            Some(s) => f(&s.text),
+            None => f(""),
+        },
+        _ => f(""),
+    }
+}
+
+/// What a new String of `len` bytes costs the heap.
+fn str_bytes(len: usize) -> usize {
+    len.saturating_add(std::mem::size_of::<Object>())
+}
+
+/// Checks, before a String of `len` bytes is built, that it fits under
+/// the heap limit and the longest String allowed. The methods' receiver
+/// and arguments are on the stack, so nothing else needs holding.
+fn reserve_str(vm: &mut Vm, len: usize) -> Result<(), Exc> {
+    reserve_str_holding(vm, len, &[])
+}
+
+/// [`reserve_str`], holding `held` too (see [`memory`]).
+fn reserve_str_holding(vm: &mut Vm, len: usize, held: &[Value]) -> Result<(), Exc> {
+    if len > MAX_STR {
+        return Err(memory::too_large(vm));
+    }
+    memory::reserve(vm, str_bytes(len), held)
 }
 
 /// Byte offset of character `i` (which must be `<= chars`).
@@ -74,13 +106,16 @@ pub fn char_at(vm: &mut Vm, r: ObjRef, i: i64) -> Result<Value, Exc> {
 }
 
 pub fn slice_str(vm: &mut Vm, obj: Value, a: usize, b: usize) -> Result<Value, Exc> {
-    let piece = match obj {
+    let range = match obj {
         Value::Obj(o) => match vm.heap.get(o) {
-            Object::Str(s) => s.text[byte_at(s, a)..byte_at(s, b)].to_string(),
-            _ => String::new(),
+            Object::Str(s) => byte_at(s, a)..byte_at(s, b),
+            _ => 0..0,
         },
-        _ => String::new(),
+        _ => 0..0,
     };
+    // `s[a..b]` comes here with `s` popped by the interpreter.
+    reserve_str_holding(vm, range.len(), &[obj])?;
+    let piece = with_text(vm, obj, |t| t.get(range).unwrap_or_default().to_string());
     Ok(vm.str_value(piece))
 }
 
@@ -94,46 +129,152 @@ fn len(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn byte_len(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.byte_len", args, 0, 0)?;
-    Ok(Value::Int(text(vm, r).len() as i64))
+    Ok(Value::Int(with_text(vm, r, str::len) as i64))
+}
+
+/// A String made from the receiver's text by `f` (case mapping): its
+/// size, that of the text for all but a few characters, is checked
+/// against the heap limit first, and again if it came out larger.
+fn mapped(vm: &mut Vm, r: Value, f: impl FnOnce(&str) -> String) -> Result<Value, Exc> {
+    let len = with_text(vm, r, str::len);
+    reserve_str(vm, len)?;
+    let t = with_text(vm, r, f);
+    if t.len() > len {
+        reserve_str(vm, t.len())?;
+    }
+    Ok(vm.str_value(t))
 }
 
 fn upper(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.upper", args, 0, 0)?;
-    let t = text(vm, r).to_uppercase();
-    Ok(vm.str_value(t))
+    mapped(vm, r, str::to_uppercase)
 }
 
 fn lower(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.lower", args, 0, 0)?;
-    let t = text(vm, r).to_lowercase();
-    Ok(vm.str_value(t))
+    mapped(vm, r, str::to_lowercase)
 }
 
 fn trim(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.trim", args, 0, 0)?;
-    let t = text(vm, r).trim().to_string();
+    let len = with_text(vm, r, |t| t.trim().len());
+    reserve_str(vm, len)?;
+    let t = with_text(vm, r, |t| t.trim().to_string());
     Ok(vm.str_value(t))
 }
 
-fn list_of(vm: &mut Vm, parts: Vec<String>) -> Value {
-    let items: Vec<Value> = parts.into_iter().map(|p| vm.str_value(p)).collect();
-    Value::Obj(vm.heap.alloc(Object::List(items)))
+/// What each piece of a `split` or `chars` costs the heap besides its
+/// bytes: its object, and its item in the List.
+const PIECE: usize = std::mem::size_of::<Object>() + std::mem::size_of::<Value>();
+
+/// More pieces than could ever fit under the heap limit (so counting
+/// them can stop there).
+fn too_many_pieces(vm: &Vm) -> usize {
+    match vm.heap.ceiling() {
+        Some(c) => c.saturating_sub(vm.heap.young_bytes()) / PIECE + 1,
+        None => usize::MAX,
+    }
+}
+
+/// What `split` cuts at.
+enum Sep<'s> {
+    /// Runs of whitespace, with none at either end (`split()`).
+    Whitespace,
+    /// A one-character separator, found with `memchr`.
+    Char(char),
+    Str(&'s str),
+}
+
+impl Sep<'_> {
+    /// The fewest bytes a piece and what follows it take.
+    fn shortest(&self) -> usize {
+        match self {
+            // A character, then whitespace.
+            Sep::Whitespace => 2,
+            Sep::Char(c) => c.len_utf8(),
+            Sep::Str(s) => s.len(),
+        }
+    }
+
+    /// How many pieces `t` has, counting at most `most`.
+    fn count(&self, t: &str, most: usize) -> usize {
+        match self {
+            Sep::Whitespace => t.split_whitespace().take(most).count(),
+            Sep::Char(c) => t.matches(*c).take(most).count() + 1,
+            Sep::Str(s) => t.matches(s).take(most).count() + 1,
+        }
+    }
+
+    /// Up to `n` pieces of `t` from byte `at` on, and where the next
+    /// piece starts (`None` after the last).
+    fn pieces(&self, t: &str, at: usize, n: usize) -> (Vec<String>, Option<usize>) {
+        let rest = &t[at..];
+        let end_of = |p: &str| p.as_ptr() as usize - t.as_ptr() as usize + p.len();
+        let mut out = Vec::with_capacity(n);
+        let mut end = None;
+        let (pieces, sep_len): (Box<dyn Iterator<Item = &str>>, usize) = match self {
+            Sep::Whitespace => (Box::new(rest.split_whitespace()), 0),
+            Sep::Char(c) => (Box::new(rest.split(*c)), c.len_utf8()),
+            Sep::Str(s) => (Box::new(rest.split(*s)), s.len()),
+        };
+        for p in pieces.take(n) {
+            out.push(p.to_string());
+            end = Some(end_of(p));
+        }
+        let next = match (self, end) {
+            // Whitespace: more if anything but whitespace follows.
+            (Sep::Whitespace, Some(e)) => (!t[e..].trim_start().is_empty()).then_some(e),
+            (Sep::Whitespace, None) => None,
+            // A separator: the last piece runs to the end of the text (one
+            // that stops short of it is followed by a separator).
+            (_, Some(e)) => (e < t.len()).then_some(e + sep_len),
+            (_, None) => None,
+        };
+        (out, next)
+    }
 }
 
 fn split(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.split", args, 0, 1)?;
-    let t = text(vm, r);
-    let parts: Vec<String> = match args.first() {
-        None => t.split_whitespace().map(str::to_string).collect(),
+    let sep_text;
+    let sep = match args.first() {
+        None => Sep::Whitespace,
         Some(_) => {
-            let sep = str_arg(vm, "String.split", args, 0)?;
-            if sep.is_empty() {
-                return Err(vm.error_of("ValueError", "empty separator".into()));
+            sep_text = str_arg(vm, "String.split", args, 0)?;
+            let mut chars = sep_text.chars();
+            match (chars.next(), chars.next()) {
+                (None, _) => return Err(vm.error_of("ValueError", "empty separator".into())),
+                (Some(c), None) => Sep::Char(c),
+                _ => Sep::Str(&sep_text),
             }
-            t.split(sep.as_str()).map(str::to_string).collect()
         }
     };
-    Ok(list_of(vm, parts))
+    // The pieces and the List are checked against the limit before any is
+    // made (their bytes are at most the text's). They are counted only if
+    // as many as the text could hold might not fit.
+    let len = with_text(vm, r, str::len);
+    let bound = len / sep.shortest() + 1;
+    let mut items = Vec::new();
+    if bound.saturating_mul(PIECE).saturating_add(len) > vm.heap.room() {
+        let most = too_many_pieces(vm);
+        let count = with_text(vm, r, |t| sep.count(t, most));
+        if count >= most {
+            return Err(memory::too_large_for_heap(vm));
+        }
+        memory::reserve(vm, count.saturating_mul(PIECE).saturating_add(len), &[])?;
+        items.reserve_exact(count);
+    }
+    let mut at = Some(0);
+    // A batch of pieces at a time from the text (which stays where it
+    // is), made into Strings before the next.
+    while let Some(from) = at {
+        let (batch, next) = with_text(vm, r, |t| sep.pieces(t, from, 64));
+        for piece in batch {
+            items.push(vm.str_value(piece));
+        }
+        at = next;
+    }
+    Ok(Value::Obj(vm.heap.alloc(Object::List(items))))
 }
 
 fn pred(
@@ -145,7 +286,7 @@ fn pred(
 ) -> Result<Value, Exc> {
     arity(vm, name, args, 1, 1)?;
     let needle = str_arg(vm, name, args, 0)?;
-    Ok(Value::Bool(f(&text(vm, r), &needle)))
+    Ok(Value::Bool(with_text(vm, r, |t| f(t, &needle))))
 }
 
 fn contains(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
@@ -163,19 +304,32 @@ fn ends_with(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 fn find(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.find", args, 1, 1)?;
     let needle = str_arg(vm, "String.find", args, 0)?;
-    let t = text(vm, r);
-    Ok(Value::Int(match t.find(&needle) {
+    Ok(Value::Int(with_text(vm, r, |t| match t.find(&needle) {
         Some(b) => t[..b].chars().count() as i64,
         None => -1,
-    }))
+    })))
 }
 
 fn replace(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.replace", args, 2, 2)?;
     let a = str_arg(vm, "String.replace", args, 0)?;
     let b = str_arg(vm, "String.replace", args, 1)?;
-    let t = text(vm, r);
-    let out = t.replace(&a, &b);
+    // The result's length, from the number of matches (an empty pattern
+    // matches at every character boundary), checked before it is built.
+    let (len, count) = with_text(vm, r, |t| (t.len(), t.matches(a.as_str()).count()));
+    let out_len = (len - count * a.len()).saturating_add(count.saturating_mul(b.len()));
+    reserve_str(vm, out_len)?;
+    let out = with_text(vm, r, |t| {
+        let mut out = String::with_capacity(out_len);
+        let mut last = 0;
+        for (i, m) in t.match_indices(a.as_str()) {
+            out.push_str(&t[last..i]);
+            out.push_str(&b);
+            last = i + m.len();
+        }
+        out.push_str(&t[last..]);
+        out
+    });
     Ok(vm.str_value(out))
 }
 
@@ -193,8 +347,19 @@ fn slice(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn chars(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.chars", args, 0, 0)?;
-    let parts = text(vm, r).chars().map(|c| c.to_string()).collect();
-    Ok(list_of(vm, parts))
+    let (count, len) = match r {
+        Value::Obj(o) => vm.str_ref(o).map_or((0, 0), |s| (s.chars, s.text.len())),
+        _ => (0, 0),
+    };
+    memory::reserve(vm, count.saturating_mul(PIECE).saturating_add(len), &[])?;
+    let mut items = Vec::with_capacity(count);
+    let mut at = 0;
+    // One character at a time from the text, which stays where it is.
+    while let Some(c) = with_text(vm, r, |t| t[at..].chars().next()) {
+        at += c.len_utf8();
+        items.push(vm.str_value(String::from(c)));
+    }
+    Ok(Value::Obj(vm.heap.alloc(Object::List(items))))
 }
 
 fn repeat(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {

@@ -1,0 +1,328 @@
+//! `cairn run --max-heap`: the limit is a ceiling. Built-in operations that
+//! make a large value check it before they build it (or, for text built
+//! piece by piece, as it grows), containers check before they grow, and a
+//! program that catches `MemoryError` and tries again cannot grow the heap
+//! past the limit. Each case runs the command under a limit and checks the
+//! outcome and the process's peak resident memory (from `wait4`), which
+//! without these checks reached gigabytes (or, under `ulimit -v`, ended in
+//! an abort: "memory allocation of N bytes failed").
+//!
+//! The conformance runner has no way to set a heap limit, so these cases
+//! live here. As with the runner, `CAIRN_BIN` names another `cairn` to
+//! test.
+
+#![cfg(target_os = "linux")]
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How a run ended.
+#[derive(Debug)]
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+    /// Peak resident set size, in KiB.
+    peak_kib: u64,
+}
+
+/// Runs `cairn run --max-heap LIMIT FILE` on `code`.
+fn run(limit: &str, code: &str) -> Run {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file =
+        std::env::temp_dir().join(format!("cairn-heap-limit-{}-{n}.cairn", std::process::id()));
+    std::fs::write(&file, code).expect("write program");
+    let bin = std::env::var("CAIRN_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_cairn").into());
+    let mut command = Command::new(bin);
+    command
+        .arg("run")
+        .arg(format!("--max-heap={limit}"))
+        .arg(&file)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // A safety net only, so that a regression cannot take the machine's
+    // memory: 8 GiB of address space. The checks below do not rely on it
+    // (an abort it causes fails them like any other).
+    // SAFETY: `setrlimit` is async-signal-safe and touches no state of
+    // this process.
+    unsafe {
+        command.pre_exec(|| {
+            let cap = libc::rlimit {
+                rlim_cur: 8 << 30,
+                rlim_max: 8 << 30,
+            };
+            libc::setrlimit(libc::RLIMIT_AS, &cap);
+            Ok(())
+        });
+    }
+    // Reaped below by `wait4`, which also reports its peak memory.
+    #[allow(clippy::zombie_processes)]
+    let mut child = command.spawn().expect("run cairn");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let out_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let pid = child.id() as libc::pid_t;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: plain system calls on our own child, with valid
+        // pointers to locals.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if done == pid {
+            break (status, usage);
+        }
+        assert!(done == 0, "wait4 failed");
+        if Instant::now() > deadline {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!("cairn ran for over a minute:\n{code}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let _ = std::fs::remove_file(&file);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        128 + libc::WTERMSIG(status)
+    };
+    // Shown with `-- --nocapture`.
+    eprintln!(
+        "peak RSS {} KiB, exit {code}, under --max-heap={limit}",
+        usage.ru_maxrss
+    );
+    Run {
+        status: code,
+        stdout: out_reader.join().expect("stdout"),
+        stderr: err_reader.join().expect("stderr"),
+        peak_kib: usage.ru_maxrss as u64,
+    }
+}
+
+/// The most resident memory a run under a limit of `limit_mib` may take:
+/// twice the limit (the heap's count is an estimate that leaves out the
+/// slot table's side tables and the allocator's rounding, and the
+/// allocator keeps freed pages for a while), plus what the command takes
+/// to start (about 10 MiB for a debug build).
+fn rss_bound_kib(limit_mib: u64) -> u64 {
+    (2 * limit_mib + 16) * 1024
+}
+
+/// Checks that the program ended with an uncaught `MemoryError` (exit
+/// status 70, not an abort) and stayed under the memory bound.
+fn assert_memory_error(limit_mib: u64, code: &str) {
+    let r = run(&format!("{limit_mib}M"), code);
+    assert_eq!(r.status, 70, "{code}\n{r:?}");
+    assert!(
+        r.stderr.starts_with("error: MemoryError: "),
+        "{code}\n{}",
+        r.stderr
+    );
+    assert!(
+        r.peak_kib < rss_bound_kib(limit_mib),
+        "peak RSS {} KiB under a {limit_mib} MiB limit:\n{code}",
+        r.peak_kib
+    );
+}
+
+/// Checks that the program ran to the end printing `expected`, under the
+/// memory bound.
+fn assert_output(limit_mib: u64, code: &str, expected: &str) {
+    let r = run(&format!("{limit_mib}M"), code);
+    assert_eq!(
+        (r.status, r.stdout.as_str()),
+        (0, expected),
+        "{code}\n{r:?}"
+    );
+    assert!(
+        r.peak_kib < rss_bound_kib(limit_mib),
+        "peak RSS {} KiB under a {limit_mib} MiB limit:\n{code}",
+        r.peak_kib
+    );
+}
+
+#[test]
+fn join_checks_the_result_before_building_it() {
+    // 200 MB of text from a 1 MB string.
+    let xs = "let xs = [\"x\" * 1000000] * 200\n";
+    assert_memory_error(20, &format!("{xs}print(\"\".join(xs).len())\n"));
+    assert_memory_error(20, &format!("{xs}print(xs.join(\"\").len())\n"));
+    assert_memory_error(20, &format!("{xs}print(xs.join(\", \").len())\n"));
+    // Items that are not Strings are checked as the text grows.
+    assert_memory_error(
+        20,
+        "let xs = [[\"x\" * 1000000]] * 200\nprint(xs.join(\"\").len())\n",
+    );
+}
+
+#[test]
+fn replace_checks_the_result_before_building_it() {
+    let s = "let s = \"x\" * 200000\n";
+    assert_memory_error(
+        20,
+        &format!("{s}print(s.replace(\"x\", \"y\" * 500).len())\n"),
+    );
+    // An empty pattern matches at every character boundary.
+    assert_memory_error(
+        20,
+        &format!("{s}print(s.replace(\"\", \"y\" * 500).len())\n"),
+    );
+    // What fits is still made.
+    assert_output(
+        20,
+        &format!("{s}print(s.replace(\"x\", \"yy\").len(), \"ab\".replace(\"\", \"-\"))\n"),
+        "400000 -a-b-\n",
+    );
+}
+
+#[test]
+fn interpolation_checks_the_result_before_building_it() {
+    let s = "let s = \"x\" * 3000000\n";
+    let parts = "${s}".repeat(10);
+    assert_memory_error(20, &format!("{s}print(\"{parts}\".len())\n"));
+    // A List's text grows piece by piece, checked as it grows.
+    assert_memory_error(
+        20,
+        &format!("{s}let xs = [s] * 100\nprint(\"${{xs}}\".len())\n"),
+    );
+}
+
+#[test]
+fn str_and_repr_check_the_text_as_it_grows() {
+    assert_memory_error(20, "let s = \"x\" * 3000000\nprint(str([s] * 100).len())\n");
+    // Wide rather than large: a small heap whose text is 40 MB.
+    assert_memory_error(
+        20,
+        "let y = [\"abcdefghijklmnopq\"] * 1024\nlet z = [y] * 2048\nprint(repr(z).len())\n",
+    );
+}
+
+#[test]
+fn json_stringify_checks_the_text_as_it_grows() {
+    assert_memory_error(
+        20,
+        "import json\nlet s = \"x\" * 3000000\nprint(json.stringify([s] * 100).len())\n",
+    );
+    assert_memory_error(
+        20,
+        "import json\nlet s = \"x\" * 3000000\nprint(json.stringify({\"a\": [s] * 100}, 2).len())\n",
+    );
+}
+
+#[test]
+fn json_parse_checks_the_values_as_it_makes_them() {
+    // 2 MB of text, 4 million Lists.
+    assert_memory_error(
+        20,
+        "import json\nlet text = \"[\" + \"[],\" * 700000 + \"[]]\"\nprint(json.parse(text).len())\n",
+    );
+}
+
+#[test]
+fn split_checks_the_pieces_before_making_them() {
+    assert_memory_error(20, "print((\",\" * 2000000).split(\",\").len())\n");
+    assert_memory_error(20, "print((\"a \" * 1000000).split().len())\n");
+}
+
+#[test]
+fn chars_checks_the_pieces_before_making_them() {
+    assert_memory_error(20, "print((\"x\" * 2000000).chars().len())\n");
+}
+
+#[test]
+fn string_and_list_concatenation_check_the_result_first() {
+    assert_memory_error(20, "let s = \"x\" * 12000000\nprint((s + s).len())\n");
+    assert_memory_error(20, "let xs = [1] * 800000\nprint((xs + xs).len())\n");
+}
+
+#[test]
+fn garbage_is_freed_before_a_large_value_is_refused() {
+    // The first String is garbage by the time the second is made, with no
+    // safepoint in between: the check collects the old generation first.
+    assert_output(
+        20,
+        "print((\"x\" * 12000000).len())\nprint((\"y\" * 12000000).len())\nprint(\"\".join([\"z\" * 6000000] * 2).len())\n",
+        "12000000\n12000000\n12000000\n",
+    );
+    // Operands the interpreter has popped are held through that
+    // collection: the dead String goes, the temporary ones stay.
+    assert_output(
+        20,
+        "var g = \"g\" * 9000000\ng = nil\nprint((\"x\" * 5000000 + \"y\" * 5000000).len())\ng = \"g\" * 9000000\ng = nil\nprint((\"x\" * 9000000)[0..8000000].len())\ng = [0] * 600000\ng = nil\nprint(([1] * 600000)[0..500000].len())\n",
+        "10000000\n8000000\n500000\n",
+    );
+}
+
+#[test]
+fn doubling_a_string_in_a_catch_and_retry_loop_stays_under_the_limit() {
+    assert_output(
+        20,
+        "var s = \"x\"\nvar caught = 0\nwhile caught < 30 {\n  try { while true { s = s + s } } catch e { caught += 1 }\n}\nprint(caught, s.len())\n",
+        "30 8388608\n",
+    );
+}
+
+#[test]
+fn pushing_in_a_catch_and_retry_loop_stays_under_the_limit() {
+    // Without the check, the list's capacity doubled after every catch.
+    assert_output(
+        1,
+        "let m = []\nvar caught = 0\nwhile caught < 30 {\n  try { while true { m.push(1) } } catch e: MemoryError { caught += 1 }\n}\nprint(caught, m.len() < 70000)\n",
+        "30 true\n",
+    );
+}
+
+#[test]
+fn storing_into_a_map_in_a_catch_and_retry_loop_stays_under_the_limit() {
+    assert_output(
+        1,
+        "let m = {}\nvar i = 0\nvar caught = 0\nwhile caught < 30 {\n  try { while true { m[i] = i\n i += 1 } } catch e: MemoryError { caught += 1 }\n}\nprint(caught, m.len() < 15000)\n",
+        "30 true\n",
+    );
+    // String keys take the general path.
+    assert_output(
+        1,
+        "let m = {}\nvar i = 0\nvar caught = 0\nwhile caught < 30 {\n  try { while true { m[\"k\"] = i\n m[\"${i}\"] = i\n i += 1 } } catch e: MemoryError { caught += 1 }\n}\nprint(caught, m.len() < 15000)\n",
+        "30 true\n",
+    );
+}
+
+#[test]
+fn keeping_small_objects_in_a_catch_and_retry_loop_stays_under_the_limit() {
+    // Each small List is allocated before any check can fail: the heap
+    // passes the limit, and the next safepoint raises. Once it has, the
+    // heap gets a little room for the handler, and past that every
+    // safepoint raises again: the program ends with a MemoryError when
+    // its retries do not free anything, instead of growing.
+    for (limit, body) in [
+        (1, "keep.push([1, 2, 3])"),
+        (1, "head = [head]"),
+        (16, "keep.push([1, 2, 3])"),
+    ] {
+        let code = format!(
+            "let keep = []\nvar head = nil\nvar caught = 0\nwhile caught < 30 {{\n  try {{ while true {{ {body} }} }} catch e: MemoryError {{ caught += 1 }}\n}}\nprint(caught)\n"
+        );
+        let r = run(&format!("{limit}M"), &code);
+        let ended = (r.status == 0 && r.stdout == "30\n")
+            || (r.status == 70 && r.stderr.starts_with("error: MemoryError: "));
+        assert!(ended, "{code}\n{r:?}");
+        assert!(
+            r.peak_kib < rss_bound_kib(limit),
+            "peak RSS {} KiB under a {limit} MiB limit:\n{code}",
+            r.peak_kib
+        );
+    }
+}
