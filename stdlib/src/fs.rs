@@ -54,7 +54,7 @@ fn handle_of(v: &HostValue) -> HostValue {
 }
 
 /// The whole content of the file at `path`.
-fn read_file(vm: &mut Vm, path: &str) -> Result<Vec<u8>, Exc> {
+fn read_file(vm: &mut Vm, path: &str, per_byte: usize) -> Result<Vec<u8>, Exc> {
     let context = format!("cannot read \"{path}\"");
     let handle = vm.call_host(
         Call::FileOpenRead,
@@ -62,7 +62,12 @@ fn read_file(vm: &mut Vm, path: &str) -> Result<Vec<u8>, Exc> {
         &context,
     )?;
     let handle = handle_of(&handle);
-    let mut content = Vec::new();
+    // The chunks are kept as read and joined once at the end: a buffer
+    // grown by doubling would hold one and a half times the file while it
+    // grew, and leave the allocator its old copies.
+    let mut chunks = Vec::new();
+    let mut total = 0usize;
+    let mut too_large = None;
     let result = loop {
         match call(
             vm,
@@ -70,14 +75,33 @@ fn read_file(vm: &mut Vm, path: &str) -> Result<Vec<u8>, Exc> {
             vec![handle.clone(), HostValue::Int(CHUNK)],
         ) {
             Ok(HostValue::Bytes(b)) if b.is_empty() => break Ok(()),
-            Ok(HostValue::Bytes(b)) => content.extend_from_slice(&b),
+            Ok(HostValue::Bytes(b)) => {
+                // The value made from the file is checked against the heap
+                // limit as the file is read, so a huge file stops early.
+                total += b.len();
+                let bytes = total.saturating_mul(per_byte);
+                if let Err(e) = cairn_vm::runtime::memory::reserve(vm, bytes, &[]) {
+                    too_large = Some(e);
+                    break Ok(());
+                }
+                chunks.push(b);
+            }
             Ok(_) => break Ok(()),
             Err(e) => break Err(e),
         }
     };
     let closed = call(vm, Call::FileClose, vec![handle]);
+    if let Some(e) = too_large {
+        return Err(e);
+    }
     match result.and(closed.map(|_| ())) {
-        Ok(()) => Ok(content),
+        Ok(()) => {
+            let mut content = Vec::with_capacity(total);
+            for chunk in chunks {
+                content.extend_from_slice(&chunk);
+            }
+            Ok(content)
+        }
         Err(e) => Err(raise(vm, e, &context)),
     }
 }
@@ -117,7 +141,7 @@ fn path_and_text(vm: &mut Vm, name: &str, args: &[Value]) -> Result<(String, Str
 fn read_text(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "fs.read_text", args, 1, 1)?;
     let path = str_arg(vm, "fs.read_text", args, 0)?;
-    let bytes = read_file(vm, &path)?;
+    let bytes = read_file(vm, &path, 1)?;
     match String::from_utf8(bytes) {
         Ok(s) => Ok(vm.str_value(s)),
         Err(e) => {
@@ -132,7 +156,8 @@ fn read_text(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
 fn read_bytes(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "fs.read_bytes", args, 1, 1)?;
     let path = str_arg(vm, "fs.read_bytes", args, 0)?;
-    let bytes = read_file(vm, &path)?;
+    // Each byte becomes an Int in the List.
+    let bytes = read_file(vm, &path, std::mem::size_of::<Value>())?;
     let items = bytes
         .into_iter()
         .map(|b| Value::Int(i64::from(b)))

@@ -27,9 +27,10 @@ fn parse_fn(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     let mut result = parse(vm, &text);
     if matches!(&result, Err(e) if e.heap_limit) {
         // What the parse made is garbage now, and so may be old objects
-        // that died since the last major collection: free them and try
-        // once more.
-        cairn_vm::runtime::memory::collect_in_place(vm, &[]);
+        // that died since the last major collection: stop counting them
+        // against the limit (they are freed at the next safepoint) and
+        // try once more.
+        cairn_vm::runtime::memory::measure_garbage(vm, &[]);
         result = parse(vm, &text);
     }
     match result {
@@ -61,9 +62,9 @@ fn stringify_fn(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     let mut result = stringify(vm, args[0], indent);
     if matches!(&result, Err(e) if e.class == "MemoryError") && vm.heap.config.max_heap.is_some() {
         // The heap's count includes old objects that have died since the
-        // last major collection: free them (the value written is an
-        // argument, on the stack) and try once more.
-        cairn_vm::runtime::memory::collect_in_place(vm, &[]);
+        // last major collection: stop counting them (the value written
+        // is an argument, on the stack) and try once more.
+        cairn_vm::runtime::memory::measure_garbage(vm, &[]);
         result = stringify(vm, args[0], indent);
     }
     match result {

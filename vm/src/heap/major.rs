@@ -29,6 +29,14 @@ impl Tracer for Marker<'_> {
 impl Heap {
     pub(super) fn major(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) {
         self.stats.major_collections += 1;
+        self.mark(roots);
+        self.sweep();
+    }
+
+    /// Marks every old object reachable from `roots` or from any young
+    /// object (alive or not: young objects are not traced from the roots
+    /// here, so all count).
+    fn mark(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) {
         let nursery_end = self.nursery_end;
         let Heap { slots, marks, .. } = self;
         let mut m = Marker {
@@ -47,7 +55,21 @@ impl Heap {
                 obj.trace_mut(&mut m);
             }
         }
-        self.sweep();
+    }
+
+    /// The bytes of the old objects [`Heap::mark`] reaches, leaving every
+    /// mark cleared and nothing freed.
+    pub(super) fn mark_old(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) -> usize {
+        self.mark(roots);
+        let mut live = 0;
+        for i in self.nursery_end..self.slots.len() {
+            if std::mem::take(&mut self.marks[i]) {
+                if let Some(obj) = &self.slots[i] {
+                    live += obj.size();
+                }
+            }
+        }
+        live
     }
 
     fn sweep(&mut self) {
@@ -90,6 +112,7 @@ impl Heap {
         let cards = &self.cards;
         self.carded.retain(|i| cards.contains_key(i));
         self.old_bytes = live_bytes;
+        self.garbage = 0;
         self.major_threshold = (live_bytes * 2).max(self.config.major_start);
         if let Some(max) = self.config.max_heap {
             // Collect before the limit, not after it.

@@ -221,9 +221,10 @@ pub struct Heap {
     /// `MemoryError` a collection raised (0 when the heap is under its
     /// limit): a collection raises again only past `max_heap + grace`.
     grace: usize,
-    /// The next collection marks and sweeps the old generation alone, in
-    /// place (see [`Heap::collect_in_place`]).
-    in_place: bool,
+    /// Bytes of old objects found unreachable by [`Heap::measure_garbage`]
+    /// since the last major collection: counted in `old_bytes` until that
+    /// collection frees them, but not against the limit.
+    garbage: usize,
     /// A collection is due at the next safepoint.
     due: bool,
     /// The next due collection must be major.
@@ -278,7 +279,7 @@ impl Heap {
             alloc_limit: usize::MAX,
             young_base: 0,
             grace: 0,
-            in_place: false,
+            garbage: 0,
             due: false,
             major_due: false,
             minors_at_major: 0,
@@ -391,7 +392,7 @@ impl Heap {
             None => usize::MAX,
             Some(max) => {
                 let ceiling = max.saturating_add(self.grace);
-                let over = ceiling.saturating_sub(self.old_bytes);
+                let over = ceiling.saturating_sub(self.old_bytes - self.garbage);
                 over.min(self.young_base.saturating_add(max / 8))
             }
         };
@@ -416,7 +417,7 @@ impl Heap {
     /// values or growing containers.
     pub fn would_exceed(&self, bytes: usize) -> bool {
         self.ceiling()
-            .is_some_and(|c| self.heap_bytes().saturating_add(bytes) > c)
+            .is_some_and(|c| self.counted_bytes().saturating_add(bytes) > c)
     }
 
     /// The most bytes the heap may hold now: the limit, plus the grace
@@ -432,7 +433,7 @@ impl Heap {
     fn over_limit(&self) -> bool {
         self.config
             .max_heap
-            .is_some_and(|max| self.heap_bytes() > max)
+            .is_some_and(|max| self.counted_bytes() > max)
     }
 
     /// The bytes that may still be allocated under the ceiling
@@ -441,18 +442,29 @@ impl Heap {
     #[inline]
     pub fn room(&self) -> usize {
         self.ceiling()
-            .map_or(usize::MAX, |c| c.saturating_sub(self.heap_bytes()))
+            .map_or(usize::MAX, |c| c.saturating_sub(self.counted_bytes()))
     }
 
-    /// Makes the next [`Heap::collect`] a major collection of the old
-    /// generation alone, done in place: every young object is kept (and
-    /// traced as a root), and nothing moves, so native code may run it
-    /// while it holds references in Rust locals, provided that every old
-    /// object it still needs is reachable from the roots. Natives use it
-    /// when a large value would not fit under the limit, to free the old
-    /// garbage (a dropped large string, say) before giving up.
-    pub fn collect_in_place(&mut self) {
-        self.in_place = true;
+    /// Finds how many of the old generation's bytes are garbage, without
+    /// freeing anything: marks from `roots` and every young object, and
+    /// counts what is left unmarked. Natives use it when a large value
+    /// would not fit under the limit, since the heap's count includes old
+    /// objects that died since the last major collection (a large string
+    /// just dropped) and a native cannot collect. Nothing is freed or
+    /// moved, so it is sound whatever the native holds in Rust locals (an
+    /// object only they hold is counted as garbage, which errs towards
+    /// letting the value be built, never towards a dangling reference).
+    /// The garbage found no longer counts against the limit until
+    /// [`Heap::collect_garbage`] (which the dispatch loop runs before its
+    /// next general-path instruction) or a major collection frees it.
+    pub fn measure_garbage(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) {
+        let live = self.mark_old(roots);
+        let garbage = self.old_bytes.saturating_sub(live);
+        if garbage > self.garbage {
+            self.garbage = garbage;
+            self.request_major();
+            self.update_alloc_limit();
+        }
     }
 
     /// Whether `r` names a young object.
@@ -623,10 +635,44 @@ impl Heap {
         }
     }
 
+    /// Whether [`Heap::measure_garbage`] found garbage that no collection
+    /// has freed yet: the dispatch loop collects after the instruction.
+    #[inline]
+    pub fn garbage_pending(&self) -> bool {
+        self.garbage > 0
+    }
+
     /// Whether a safepoint should collect now.
     #[inline]
     pub fn should_collect(&self) -> bool {
         self.due
+    }
+
+    /// Frees the garbage [`Heap::measure_garbage`] found: a major
+    /// collection of the old generation alone that keeps every young
+    /// object (tracing them all as roots) and moves nothing, so the
+    /// dispatch loop can run it between two instructions without reading
+    /// its frame again. A heap still over its limit is left for the next
+    /// safepoint to report (its next allocation makes one due).
+    pub fn collect_garbage(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) {
+        let start = std::time::Instant::now();
+        self.major_due = false;
+        self.minors_at_major = self.stats.minor_collections;
+        self.major(roots);
+        let pause = start.elapsed();
+        self.stats.note_major_pause(pause);
+        if self.config.trace {
+            eprintln!(
+                "gc: major {} (old generation only): {:.3} ms, {} old bytes live",
+                self.stats.major_collections,
+                pause.as_secs_f64() * 1e3,
+                self.old_bytes,
+            );
+        }
+        if self.config.verify {
+            self.verify(true);
+        }
+        self.update_alloc_limit();
     }
 
     /// Asks for a major collection at the next safepoint.
@@ -639,9 +685,6 @@ impl Heap {
     /// generation has grown enough (or under stress, every so often).
     /// `roots` must visit every reference held outside the heap.
     pub fn collect(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) -> Outcome {
-        if std::mem::take(&mut self.in_place) {
-            return self.collect_old_in_place(roots);
-        }
         let start = std::time::Instant::now();
         self.due = false;
         // Under stress, a major collection every so many minor ones: at
@@ -689,31 +732,7 @@ impl Heap {
         }
         self.stats.peak_heap_bytes = self.stats.peak_heap_bytes.max(self.heap_bytes());
         self.young_base = self.young_bytes;
-        let outcome = self.limit_outcome(true);
-        self.update_alloc_limit();
-        outcome
-    }
-
-    /// The major collection that [`Heap::collect_in_place`] asked for.
-    fn collect_old_in_place(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) -> Outcome {
-        let start = std::time::Instant::now();
-        self.major_due = false;
-        self.minors_at_major = self.stats.minor_collections;
-        self.major(roots);
-        let pause = start.elapsed();
-        self.stats.note_major_pause(pause);
-        if self.config.trace {
-            eprintln!(
-                "gc: major {} (in place): {:.3} ms, {} old bytes live",
-                self.stats.major_collections,
-                pause.as_secs_f64() * 1e3,
-                self.old_bytes,
-            );
-        }
-        if self.config.verify {
-            self.verify(true);
-        }
-        let outcome = self.limit_outcome(false);
+        let outcome = self.limit_outcome();
         self.update_alloc_limit();
         outcome
     }
@@ -724,13 +743,11 @@ impl Heap {
     /// of the `MemoryError` this raises can run (the error itself is
     /// allocated over the limit) and drop what it holds; a collection
     /// that finds the heap under the limit again withdraws the grace.
-    /// `raising`: the caller raises `MemoryError` on `OverLimit` (the
-    /// grace is given only then).
-    fn limit_outcome(&mut self, raising: bool) -> Outcome {
+    fn limit_outcome(&mut self) -> Outcome {
         let Some(max) = self.config.max_heap else {
             return Outcome::Ok;
         };
-        let bytes = self.heap_bytes();
+        let bytes = self.counted_bytes();
         if bytes <= max {
             self.grace = 0;
             return Outcome::Ok;
@@ -738,7 +755,7 @@ impl Heap {
         if bytes <= max.saturating_add(self.grace) {
             return Outcome::Ok;
         }
-        if raising && self.grace == 0 {
+        if self.grace == 0 {
             self.grace = (max / 16).clamp(64 << 10, 64 << 20);
         }
         Outcome::OverLimit
@@ -747,6 +764,12 @@ impl Heap {
     /// Estimated bytes the heap holds now.
     pub fn heap_bytes(&self) -> usize {
         self.old_bytes + self.young_bytes
+    }
+
+    /// [`Heap::heap_bytes`] less the old garbage already found: what the
+    /// limit is tested against.
+    fn counted_bytes(&self) -> usize {
+        self.heap_bytes() - self.garbage
     }
 
     /// Estimated bytes young objects hold now.

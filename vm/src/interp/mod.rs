@@ -313,6 +313,35 @@ impl Vm {
     /// Collects, reporting (not raising) an exceeded limit.
     pub fn collect_quietly(&mut self) -> crate::heap::Outcome {
         self.embed.release_dropped(&mut self.handles);
+        let outcome = self.with_roots(|heap, roots| heap.collect(roots));
+        // Its keys name classes by index, which may have changed.
+        self.mega.clear();
+        outcome
+    }
+
+    /// Frees the garbage [`Vm::measure_garbage`] found, moving nothing:
+    /// the dispatch loop calls it after an instruction whose native code
+    /// found some, where every live value is in the frames and on the
+    /// stack. An exceeded limit is left for the next safepoint to raise.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn free_measured_garbage(&mut self) {
+        self.embed.release_dropped(&mut self.handles);
+        self.with_roots(|heap, roots| heap.collect_garbage(roots));
+        self.mega.clear();
+    }
+
+    /// Finds the old generation's garbage without freeing it (see
+    /// [`crate::heap::Heap::measure_garbage`]): safe inside native code.
+    pub fn measure_garbage(&mut self) {
+        self.with_roots(|heap, roots| heap.measure_garbage(roots));
+    }
+
+    /// Runs `act` on the heap with a function that visits every root.
+    fn with_roots<R>(
+        &mut self,
+        act: impl FnOnce(&mut crate::heap::Heap, &mut dyn FnMut(&mut dyn crate::heap::Tracer)) -> R,
+    ) -> R {
         let Vm {
             heap,
             stack,
@@ -334,7 +363,7 @@ impl Vm {
             map_get,
             ..
         } = self;
-        let outcome = heap.collect(&mut |t: &mut dyn crate::heap::Tracer| {
+        act(heap, &mut |t: &mut dyn crate::heap::Tracer| {
             stack.iter_mut().for_each(|v| t.value(v));
             frames.iter_mut().for_each(|f| t.obj(&mut f.closure));
             builtins.iter_mut().for_each(|v| t.value(v));
@@ -359,10 +388,7 @@ impl Vm {
             for sites in caches.iter_mut() {
                 sites.iter_mut().for_each(|s| s.trace(t));
             }
-        });
-        // Its keys name classes by index, which may have changed.
-        self.mega.clear();
-        outcome
+        })
     }
 
     /// Runs `f` (a nested dispatch loop started by native code) with the

@@ -1050,6 +1050,13 @@ impl Vm {
             let len = sp_index!();
             // SAFETY: (as above).
             unsafe { self.stack.set_len(len) };
+            // Native code that found old garbage under the heap limit could
+            // not free it (see `runtime::memory`): it goes before the next
+            // instruction that may allocate a large value, all of which
+            // come this way. Nothing moves, so the frame stays as it is.
+            if self.heap.garbage_pending() {
+                self.free_measured_garbage();
+            }
             'slow: {
                 match *instr {
                     Instr::Nop => {}
