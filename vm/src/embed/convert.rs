@@ -95,6 +95,8 @@ impl FromValue for bool {
 }
 
 /// The Int a value holds, accepting a Float with an integral value.
+#[cold]
+#[inline(never)]
 fn int_of(v: Value, vm: &Vm, ty: &str) -> Result<i128, Error> {
     match v {
         Value::Int(i) => Ok(i128::from(i)),
@@ -114,6 +116,7 @@ fn int_of(v: Value, vm: &Vm, ty: &str) -> Result<i128, Error> {
 macro_rules! integers {
     ($($t:ty),*) => {$(
         impl IntoValue for $t {
+            #[inline]
             fn into_value(self, _: &mut Vm) -> Result<Value, Error> {
                 i64::try_from(self).map(Value::Int).map_err(|_| {
                     Error::conversion(format!(
@@ -124,7 +127,16 @@ macro_rules! integers {
         }
 
         impl FromValue for $t {
+            #[inline]
             fn from_value(v: Value, vm: &mut Vm) -> Result<$t, Error> {
+                // An Int in range: the common case, without the i128.
+                if let Value::Int(i) = v {
+                    // Infallible for the wider types.
+                    #[allow(irrefutable_let_patterns)]
+                    if let Ok(i) = <$t>::try_from(i) {
+                        return Ok(i);
+                    }
+                }
                 let i = int_of(v, vm, stringify!($t))?;
                 <$t>::try_from(i).map_err(|_| {
                     Error::conversion(format!(

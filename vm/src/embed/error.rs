@@ -64,6 +64,13 @@ pub enum ErrorKind {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    // Boxed, so that a `Result<T, Error>` is hardly larger than `T`: every
+    // call from Rust returns one.
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     class: String,
     message: String,
@@ -74,10 +81,12 @@ impl Error {
     /// An error of `kind` with a Cairn class and message and no traceback.
     pub fn new(kind: ErrorKind, class: impl Into<String>, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            class: class.into(),
-            message: message.into(),
-            traceback: String::new(),
+            inner: Box::new(Inner {
+                kind,
+                class: class.into(),
+                message: message.into(),
+                traceback: String::new(),
+            }),
         }
     }
 
@@ -107,51 +116,54 @@ impl Error {
             _ => ErrorKind::Script,
         };
         Error {
-            kind,
-            class: u.class,
-            message: u.message,
-            traceback: u.traceback,
+            inner: Box::new(Inner {
+                kind,
+                class: u.class,
+                message: u.message,
+                traceback: u.traceback,
+            }),
         }
     }
 
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The Cairn error class (`TypeError`, a script's own class, ...).
     pub fn class(&self) -> &str {
-        &self.class
+        &self.inner.class
     }
 
     /// The error's message.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// `  at fn (file:line)` lines, innermost first; empty when the error
     /// did not come from running code.
     pub fn traceback(&self) -> &str {
-        &self.traceback
+        &self.inner.traceback
     }
 
     /// Prefixes the message with where the error happened.
     #[must_use]
     pub fn context(mut self, context: impl fmt::Display) -> Error {
-        self.message = format!("{context}: {}", self.message);
+        self.inner.message = format!("{context}: {}", self.inner.message);
         self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.message.is_empty() {
-            write!(f, "error: {}", self.class)?;
+        let e = &self.inner;
+        if e.message.is_empty() {
+            write!(f, "error: {}", e.class)?;
         } else {
-            write!(f, "error: {}: {}", self.class, self.message)?;
+            write!(f, "error: {}: {}", e.class, e.message)?;
         }
-        if !self.traceback.is_empty() {
-            write!(f, "\n{}", self.traceback)?;
+        if !e.traceback.is_empty() {
+            write!(f, "\n{}", e.traceback)?;
         }
         Ok(())
     }

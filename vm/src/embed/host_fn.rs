@@ -48,12 +48,14 @@ pub trait HostReturn {
 }
 
 impl<T: IntoValue> HostReturn for T {
+    #[inline]
     fn into_result(self, vm: &mut Vm) -> Result<Value, Exc> {
         self.into_value(vm).map_err(|e| raise(vm, &e))
     }
 }
 
 impl<T: IntoValue, E: Display + 'static> HostReturn for Result<T, E> {
+    #[inline]
     fn into_result(self, vm: &mut Vm) -> Result<Value, Exc> {
         match self {
             Ok(v) => v.into_value(vm).map_err(|e| raise(vm, &e)),
@@ -177,6 +179,7 @@ pub trait HostFunction<Marker>: Send + Sync + 'static {
 }
 
 /// Converts argument `i` of `name`, or raises `TypeError` naming it.
+#[inline]
 pub(crate) fn arg<T: FromValue>(
     vm: &mut Vm,
     name: &str,
@@ -184,26 +187,40 @@ pub(crate) fn arg<T: FromValue>(
     i: usize,
 ) -> Result<T, Exc> {
     let v = args.get(i).copied().unwrap_or(Value::Nil);
-    T::from_value(v, vm).map_err(|e| {
-        let message = if args.len() <= i {
-            format!("{name}(): missing argument {} ({})", i + 1, e.message())
-        } else {
-            format!("{name}(): argument {}: {}", i + 1, e.message())
-        };
-        vm.type_error(message)
-    })
+    match T::from_value(v, vm) {
+        Ok(t) => Ok(t),
+        Err(e) => Err(arg_error(vm, name, args.len(), i, &e)),
+    }
+}
+
+/// The `TypeError` of argument `i` that did not convert.
+#[cold]
+#[inline(never)]
+fn arg_error(vm: &mut Vm, name: &str, argc: usize, i: usize, e: &Error) -> Exc {
+    let message = if argc <= i {
+        format!("{name}(): missing argument {} ({})", i + 1, e.message())
+    } else {
+        format!("{name}(): argument {}: {}", i + 1, e.message())
+    };
+    vm.type_error(message)
 }
 
 /// Raises `TypeError` when more arguments came than the closure takes.
+#[inline]
 pub(crate) fn check_count(vm: &mut Vm, name: &str, args: &[Value], n: usize) -> Result<(), Exc> {
     if args.len() > n {
-        let s = if n == 1 { "" } else { "s" };
-        return Err(vm.type_error(format!(
-            "{name}() takes {n} argument{s} but {} were given",
-            args.len()
-        )));
+        return Err(count_error(vm, name, args.len(), n));
     }
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn count_error(vm: &mut Vm, name: &str, argc: usize, n: usize) -> Exc {
+    let s = if n == 1 { "" } else { "s" };
+    vm.type_error(format!(
+        "{name}() takes {n} argument{s} but {argc} were given"
+    ))
 }
 
 struct Plain<F, M> {

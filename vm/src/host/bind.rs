@@ -133,8 +133,12 @@ impl Vm {
 
     /// Flushes standard output, ignoring failures (the program has ended or
     /// is about to report an error).
+    #[inline]
     pub fn flush_stdout(&mut self) {
-        let _ = self.host.call(Call::StdoutFlush as u16, Vec::new());
+        // Checked here first: every call from Rust ends with a flush.
+        if self.host.unflushed() {
+            let _ = self.host.call(Call::StdoutFlush as u16, Vec::new());
+        }
     }
 
     /// Starts a module importable by name (`import NAME`).

@@ -150,6 +150,13 @@ impl HostTable {
         self.embedder.get(usize::from(i))
     }
 
+    /// Whether standard output has been written since it was last
+    /// flushed (a flush is then the only call that does anything).
+    #[inline]
+    pub fn unflushed(&self) -> bool {
+        self.unflushed
+    }
+
     /// Makes host call `number` with `args`.
     ///
     /// # Errors
