@@ -180,13 +180,11 @@ impl Vm {
         argc: usize,
         on_return: OnReturn,
     ) -> Result<(), Exc> {
-        let p = &self.protos[proto as usize];
-        if p.has_rest || argc != usize::from(p.n_params) {
+        let c = self.calls[proto as usize];
+        if argc as u32 != c.fast_argc {
             self.arrange_arguments(proto, at, argc)?;
         }
-        let p = &self.protos[proto as usize];
-        let n_locals = usize::from(p.n_locals).max(1 + usize::from(p.n_params));
-        self.stack.resize(at + n_locals, Value::Nil);
+        self.stack.resize(at + c.frame as usize, Value::Nil);
         self.push_frame(Frame {
             closure,
             proto,

@@ -34,6 +34,37 @@ pub struct Proto {
     pub n_caches: u32,
 }
 
+/// What the dispatch loop's call and return need of a prototype, in 16
+/// bytes (a [`Proto`] is a few cache lines): one load checks a call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallInfo {
+    /// `n_params`, or `u32::MAX` with a rest parameter: the one argument
+    /// count the fast call takes.
+    pub fast_argc: u32,
+    /// Slots the frame's locals take: `n_locals`, and at least the callee
+    /// and its arguments.
+    pub frame: u32,
+    /// `frame` plus `max_stack`: the stack the call must have room for.
+    pub need: u32,
+    pub module: u32,
+}
+
+impl CallInfo {
+    pub fn of(p: &Proto) -> CallInfo {
+        let frame = u32::from(p.n_locals).max(1 + u32::from(p.n_params));
+        CallInfo {
+            fast_argc: if p.has_rest {
+                u32::MAX
+            } else {
+                u32::from(p.n_params)
+            },
+            frame,
+            need: frame + u32::from(p.max_stack),
+            module: p.module,
+        }
+    }
+}
+
 impl Proto {
     /// The fewest arguments a call must pass.
     pub fn min_args(&self) -> usize {

@@ -207,6 +207,7 @@ impl Vm {
             self.code.push(Arc::from(code));
             self.caches.push(caches);
             protos.push(self.protos.len() as u32);
+            self.calls.push(super::link::CallInfo::of(&proto));
             self.protos.push(proto);
         }
         protos

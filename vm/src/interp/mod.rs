@@ -96,6 +96,9 @@ pub struct Vm {
     pub protos: Vec<Proto>,
     /// Translated code, per prototype (shared so the loop can hold it).
     pub code: Vec<std::sync::Arc<[instr::Instr]>>,
+    /// What a call needs to know of each prototype, packed (see
+    /// [`link::CallInfo`]).
+    pub(crate) calls: Vec<link::CallInfo>,
     /// Inline caches, per prototype.
     pub caches: Vec<Vec<cache::Site>>,
     /// The cache behind megamorphic sites.
@@ -173,6 +176,7 @@ impl Vm {
             symbols: Symbols::default(),
             protos: Vec::new(),
             code: Vec::new(),
+            calls: Vec::new(),
             caches: Vec::new(),
             mega: cache::MegaCache::default(),
             modules: Vec::new(),

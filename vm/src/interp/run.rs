@@ -450,8 +450,8 @@ impl Vm {
                 fast_enter!($closure, $proto, $at, $argc, OnReturn::Keep)
             }};
             ($closure:expr, $proto:expr, $at:expr, $argc:expr, $on_return:expr) => {{
-                let p = &self.protos[$proto as usize];
-                let top = $at + usize::from(p.n_locals).max(1 + $argc);
+                let c = self.calls[$proto as usize];
+                let top = $at + c.frame as usize;
                 while sp_index!() < top {
                     fpush!(Value::Nil);
                 }
@@ -471,7 +471,7 @@ impl Vm {
                 goto!(0);
                 base = $at;
                 rebase!();
-                module = p.module as usize;
+                module = c.module as usize;
             }};
         }
         // `RETURN` of the value at `$result` to a caller in this loop,
@@ -507,7 +507,7 @@ impl Vm {
                     goto!(frame.ip);
                     base = frame.base;
                     rebase!();
-                    module = self.protos[frame.proto as usize].module as usize;
+                    module = self.calls[frame.proto as usize].module as usize;
                     continue;
                 }
             }};
@@ -1547,12 +1547,10 @@ impl Vm {
     /// there, so the cached stack pointer stays valid).
     #[inline(always)]
     fn can_enter_fast(&self, proto: u32, at: usize, argc: usize) -> bool {
-        let p = &self.protos[proto as usize];
-        !p.has_rest
-            && argc == usize::from(p.n_params)
+        let c = &self.calls[proto as usize];
+        argc as u32 == c.fast_argc
             && self.frames.len() < self.limits.max_call_depth
-            && at + usize::from(p.n_locals).max(1 + argc) + usize::from(p.max_stack)
-                < self.stack.capacity()
+            && at + (c.need as usize) < self.stack.capacity()
     }
 
     /// `SET_FIELD`'s fast path: an instance whose class the site's first
@@ -1762,25 +1760,28 @@ impl Vm {
     /// Pushes a frame for `proto` whose slot 0 is at `base`, its locals
     /// already in place, and reserves room for its whole operand stack, which
     /// the dispatch loop relies on.
+    #[inline]
     pub(crate) fn push_frame(&mut self, frame: Frame) -> Result<(), Exc> {
         if self.frames.len() >= self.limits.max_call_depth {
-            return Err(self.error_of(
-                "StackOverflowError",
-                format!(
-                    "call depth limit of {} frames exceeded",
-                    self.limits.max_call_depth
-                ),
-            ));
+            return Err(self.call_depth_error());
         }
-        let p = &self.protos[frame.proto as usize];
-        let need = frame.base
-            + usize::from(p.n_locals).max(1 + usize::from(p.n_params))
-            + usize::from(p.max_stack)
-            + 1;
+        let need = frame.base + self.calls[frame.proto as usize].need as usize + 1;
         if need > self.stack.capacity() {
             self.stack.reserve(need - self.stack.len());
         }
         self.frames.push(frame);
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn call_depth_error(&mut self) -> Exc {
+        self.error_of(
+            "StackOverflowError",
+            format!(
+                "call depth limit of {} frames exceeded",
+                self.limits.max_call_depth
+            ),
+        )
     }
 }
