@@ -274,3 +274,32 @@ fn stdout_on_a_full_disk_is_reported_with_status_74() {
         .expect("run cairn check");
     assert_quiet(&out, 65);
 }
+
+/// A program's own output (`print`) is not the tool's: output that cannot
+/// be written raises `IOError` in the program, whether the write fails
+/// while it runs or when the last buffered lines are flushed as it ends.
+/// A short program used to lose its one line silently and exit 0.
+#[test]
+fn program_output_that_cannot_be_written_is_an_io_error() {
+    let dir = TempDir::new("program-output");
+    let file = dir.write("p1.cairn", PRINTS);
+    let out = stdout_closed(cairn(&["run", &file]));
+    assert_eq!(out.status.code(), Some(70), "{out:?}");
+    assert_eq!(
+        text(&out.stderr),
+        "error: IOError: cannot write to standard output: Broken pipe (os error 32)\n"
+    );
+    #[cfg(target_os = "linux")]
+    if Path::new("/dev/full").exists() {
+        let full = std::fs::File::create("/dev/full").expect("open /dev/full");
+        let out = cairn(&["run", &file])
+            .stdout(full)
+            .output()
+            .expect("run cairn");
+        assert_eq!(out.status.code(), Some(70), "{out:?}");
+        assert_eq!(
+            text(&out.stderr),
+            "error: IOError: cannot write to standard output: No space left on device (os error 28)\n"
+        );
+    }
+}

@@ -141,6 +141,24 @@ impl Vm {
         }
     }
 
+    /// Flushes standard output at the end of a program that completed:
+    /// its output must not be lost unreported, so a failure is the
+    /// `IOError` a `print` that failed would have raised.
+    ///
+    /// # Errors
+    /// `IOError` when the buffered output cannot be written.
+    pub fn finish_stdout(&mut self) -> Result<(), Exc> {
+        if !self.host.unflushed() {
+            return Ok(());
+        }
+        self.call_host(
+            Call::StdoutFlush,
+            Vec::new(),
+            "cannot write to standard output",
+        )
+        .map(|_| ())
+    }
+
     /// Starts a module importable by name (`import NAME`).
     pub fn define_module(&mut self, name: &str) -> ModuleBuilder<'_> {
         ModuleBuilder {

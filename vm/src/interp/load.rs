@@ -283,7 +283,16 @@ impl Vm {
             self.execute(depth + 1)
         };
         self.modules[m].state = ModuleState::Done;
-        self.flush_stdout();
+        // A completed program whose last output cannot be written fails
+        // as a `print` that failed would; after an error, the error is
+        // what is reported.
+        let result = match result {
+            Ok(v) => self.finish_stdout().map(|()| v),
+            other => {
+                self.flush_stdout();
+                other
+            }
+        };
         if result.is_err() {
             // Nothing of this run is left to go on with.
             self.frames.truncate(depth);
