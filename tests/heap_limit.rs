@@ -35,6 +35,11 @@ fn run(limit: &str, code: &str) -> Run {
 
 /// [`run`], with `extra` arguments before the file.
 fn run_with(limit: &str, extra: &[&str], code: &str) -> Run {
+    run_with_stdin(limit, extra, code, Stdio::null())
+}
+
+/// [`run_with`], reading `stdin`.
+fn run_with_stdin(limit: &str, extra: &[&str], code: &str, stdin: Stdio) -> Run {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let file =
@@ -48,7 +53,7 @@ fn run_with(limit: &str, extra: &[&str], code: &str) -> Run {
         .args(extra)
         .arg(&file)
         .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     // A safety net only, so that a regression cannot take the machine's
@@ -394,4 +399,28 @@ fn reading_a_file_checks_its_size_as_it_reads() {
         "peak RSS {} KiB",
         r.peak_kib
     );
+}
+
+#[test]
+fn endless_standard_input_stops_at_the_limit() {
+    // `/dev/zero` is a line without end: both reads gather it a piece at a
+    // time and stop with MemoryError, instead of the host reading it all.
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    for read in ["io.read_line()", "io.read_all()"] {
+        let code = format!("import io\nlet s = {read}\nprint(s.len())\n");
+        let zero = std::fs::File::open("/dev/zero").expect("open /dev/zero");
+        let r = run_with_stdin("20M", &[], &code, Stdio::from(zero));
+        assert_eq!(r.status, 70, "{code}\n{r:?}");
+        assert!(
+            r.stderr.starts_with("error: MemoryError: "),
+            "{code}\n{r:?}"
+        );
+        assert!(
+            r.peak_kib < rss_bound_kib(20),
+            "peak RSS {} KiB",
+            r.peak_kib
+        );
+    }
 }

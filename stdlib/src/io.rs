@@ -3,7 +3,7 @@
 
 use cairn_vm::host::{Call, HostValue};
 use cairn_vm::interp::{Exc, Vm};
-use cairn_vm::runtime::format;
+use cairn_vm::runtime::{format, memory};
 use cairn_vm::value::Value;
 
 use crate::args::arity;
@@ -25,14 +25,33 @@ fn write(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     Ok(Value::Nil)
 }
 
+/// How much one host call reads from standard input.
+const CHUNK: usize = 1 << 16;
+
 /// `io.read_line()`: the next line without `\n` or `\r\n`; nil at the end.
 fn read_line(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "io.read_line", args, 0, 0)?;
     let context = "cannot read standard input";
-    let mut line = match vm.call_host(Call::StdinReadLine, Vec::new(), context)? {
-        HostValue::Bytes(b) => b,
-        _ => return Ok(Value::Nil),
-    };
+    // A line comes in pieces of at most `CHUNK` bytes, each checked
+    // against the heap limit, so an endless line stops with MemoryError;
+    // they are joined once at the end.
+    let mut pieces = Vec::new();
+    let mut total = 0;
+    loop {
+        let piece = match vm.call_host(Call::StdinReadLine, vec![chunk()], context)? {
+            HostValue::Bytes(b) => b,
+            _ if pieces.is_empty() => return Ok(Value::Nil),
+            _ => break,
+        };
+        let more = piece.len() == CHUNK && piece.last() != Some(&b'\n');
+        total += piece.len();
+        memory::reserve(vm, total, &[])?;
+        pieces.push(piece);
+        if !more {
+            break;
+        }
+    }
+    let mut line = joined(pieces, total);
     if line.last() == Some(&b'\n') {
         line.pop();
         if line.last() == Some(&b'\r') {
@@ -46,10 +65,38 @@ fn read_line(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
 fn read_all(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "io.read_all", args, 0, 0)?;
     let context = "cannot read standard input";
-    match vm.call_host(Call::StdinReadAll, Vec::new(), context)? {
-        HostValue::Bytes(b) => text_value(vm, b),
-        _ => Ok(vm.str_value("")),
+    // Read a chunk at a time, each checked against the heap limit (endless
+    // input stops with MemoryError), and joined once at the end.
+    let mut chunks = Vec::new();
+    let mut total = 0;
+    loop {
+        match vm.call_host(Call::StdinRead, vec![chunk()], context)? {
+            HostValue::Bytes(b) if !b.is_empty() => {
+                total += b.len();
+                memory::reserve(vm, total, &[])?;
+                chunks.push(b);
+            }
+            _ => break,
+        }
     }
+    text_value(vm, joined(chunks, total))
+}
+
+/// `pieces`, `total` bytes in all, in one buffer.
+fn joined(pieces: Vec<Vec<u8>>, total: usize) -> Vec<u8> {
+    if pieces.len() == 1 {
+        return pieces.into_iter().next().unwrap_or_default();
+    }
+    let mut all = Vec::with_capacity(total);
+    for p in pieces {
+        all.extend_from_slice(&p);
+    }
+    all
+}
+
+/// The `max` argument of a read.
+fn chunk() -> HostValue {
+    HostValue::Int(CHUNK as i64)
 }
 
 fn text_value(vm: &mut Vm, bytes: Vec<u8>) -> Result<Value, Exc> {

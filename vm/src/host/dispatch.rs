@@ -271,13 +271,13 @@ impl HostTable {
             Call::StdoutWrite => nil(h.stdout_write(bytes_arg(args, 0)?)),
             Call::StderrWrite => nil(h.stderr_write(bytes_arg(args, 0)?)),
             Call::StdoutFlush => nil(h.stdout_flush()),
-            Call::StdinReadLine => match h.stdin_read_line() {
+            Call::StdinReadLine => match h.stdin_read_line(read_max(args, 0, "stdin_read_line")?) {
                 Ok(Some(line)) => Ok(HostValue::Bytes(line)),
                 Ok(None) => Ok(HostValue::Nil),
                 Err(e) => Err(CallError::Failed(e)),
             },
-            Call::StdinReadAll => h
-                .stdin_read_all()
+            Call::StdinRead => h
+                .stdin_read(read_max(args, 0, "stdin_read")?)
                 .map(HostValue::Bytes)
                 .map_err(CallError::Failed),
             Call::FileOpenRead => handle(h.file_open_read(path(0)?)),
@@ -288,15 +288,7 @@ impl HostTable {
                 handle(h.file_open_write(path(0)?, mode))
             }
             Call::FileRead => {
-                let max = int_arg(args, 1)?;
-                let max = usize::try_from(max)
-                    .ok()
-                    .filter(|m| (1..=MAX_READ).contains(m))
-                    .ok_or_else(|| {
-                        CallError::Failed(HostError::value(format!(
-                            "file_read: max must be in 1..={MAX_READ}"
-                        )))
-                    })?;
+                let max = read_max(args, 1, "file_read")?;
                 h.file_read(handle_arg(args, 0)?, max)
                     .map(HostValue::Bytes)
                     .map_err(CallError::Failed)
@@ -407,6 +399,18 @@ fn bytes_arg(args: &[HostValue], i: usize) -> Result<&[u8], CallError> {
         Some(HostValue::Bytes(b)) => Ok(b),
         _ => Err(bad_arg(i, "Bytes")),
     }
+}
+
+/// Argument `i`, the most bytes a read may return: 1 to [`MAX_READ`].
+fn read_max(args: &[HostValue], i: usize, name: &str) -> Result<usize, CallError> {
+    usize::try_from(int_arg(args, i)?)
+        .ok()
+        .filter(|m| (1..=MAX_READ).contains(m))
+        .ok_or_else(|| {
+            CallError::Failed(HostError::value(format!(
+                "{name}: max must be in 1..={MAX_READ}"
+            )))
+        })
 }
 
 fn int_arg(args: &[HostValue], i: usize) -> Result<i64, CallError> {

@@ -118,10 +118,11 @@ pub trait Host: Send {
     /// 0x03: flushes standard output.
     fn stdout_flush(&mut self) -> Result<(), HostError>;
     /// 0x04: the next line of standard input, with its line feed if it had
-    /// one; `None` at end of input.
-    fn stdin_read_line(&mut self) -> Result<Option<Vec<u8>>, HostError>;
-    /// 0x05: the rest of standard input.
-    fn stdin_read_all(&mut self) -> Result<Vec<u8>, HostError>;
+    /// one, or its first `max` bytes if it is longer (the rest is left for
+    /// the next calls); `None` at end of input.
+    fn stdin_read_line(&mut self, max: usize) -> Result<Option<Vec<u8>>, HostError>;
+    /// 0x05: up to `max` bytes of standard input; empty at end of input.
+    fn stdin_read(&mut self, max: usize) -> Result<Vec<u8>, HostError>;
 
     /// 0x10: opens an existing file for reading; returns a handle.
     fn file_open_read(&mut self, path: &Path) -> Result<u32, HostError>;

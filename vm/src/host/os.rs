@@ -106,18 +106,22 @@ impl Host for OsHost {
         Ok(self.stdout.flush()?)
     }
 
-    fn stdin_read_line(&mut self) -> Result<Option<Vec<u8>>, HostError> {
+    fn stdin_read_line(&mut self, max: usize) -> Result<Option<Vec<u8>>, HostError> {
         self.stdout.flush()?;
+        // `take` bounds what one call reads: a line with no end (`yes |
+        // tr -d '\n'`) comes in pieces instead of filling memory.
         let mut line = Vec::new();
-        let n = self.stdin.read_until(b'\n', &mut line)?;
+        let n = (&mut self.stdin)
+            .take(max as u64)
+            .read_until(b'\n', &mut line)?;
         Ok((n > 0).then_some(line))
     }
 
-    fn stdin_read_all(&mut self) -> Result<Vec<u8>, HostError> {
+    fn stdin_read(&mut self, max: usize) -> Result<Vec<u8>, HostError> {
         self.stdout.flush()?;
-        let mut all = Vec::new();
-        self.stdin.read_to_end(&mut all)?;
-        Ok(all)
+        let mut out = Vec::new();
+        (&mut self.stdin).take(max as u64).read_to_end(&mut out)?;
+        Ok(out)
     }
 
     fn file_open_read(&mut self, path: &Path) -> Result<u32, HostError> {

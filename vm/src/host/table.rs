@@ -272,10 +272,10 @@ calls! {
         Requires::Nothing, "write all of `data` to standard error, after flushing standard output";
     StdoutFlush = 0x03, "stdout_flush", () -> "Nil",
         Requires::Nothing, "flush buffered standard output";
-    StdinReadLine = 0x04, "stdin_read_line", () -> "Bytes or Nil",
-        Requires::Nothing, "the next line of standard input including its `\\n` (none at the end of input without one); Nil at end of input";
-    StdinReadAll = 0x05, "stdin_read_all", () -> "Bytes",
-        Requires::Nothing, "the rest of standard input (empty at end of input)";
+    StdinReadLine = 0x04, "stdin_read_line", ("max": Int) -> "Bytes or Nil",
+        Requires::Nothing, "the next line of standard input including its `\\n` (none at the end of input without one), or its first `max` (1 to 16 MiB) bytes when it is longer (the rest follows in the next calls); Nil at end of input";
+    StdinRead = 0x05, "stdin_read", ("max": Int) -> "Bytes",
+        Requires::Nothing, "up to `max` (1 to 16 MiB) bytes of standard input; empty at end of input";
     FileOpenRead = 0x10, "file_open_read", ("path": Str) -> "Int handle",
         paths(&[PathArg::read(0)]), "open an existing file for reading";
     FileOpenWrite = 0x11, "file_open_write", ("path": Str, "mode": Int) -> "Int handle",

@@ -466,3 +466,45 @@ fn spec_table_matches_the_calls() {
          `CAIRN_BLESS_SPEC=1 cargo test -p cairn-vm host::tests`"
     );
 }
+
+#[test]
+fn standard_input_is_read_at_most_max_bytes_at_a_time() {
+    let input = b"short\na line longer than eight\n\nlast".to_vec();
+    let host = OsHost::new().with_stdin(Box::new(std::io::Cursor::new(input)));
+    let mut t = HostTable::new(Box::new(host));
+    let mut line = |max: i64| t.call(Call::StdinReadLine as u16, vec![HostValue::Int(max)]);
+    let bytes = |r: Result<HostValue, CallError>| match r {
+        Ok(HostValue::Bytes(b)) => Some(String::from_utf8(b).unwrap()),
+        Ok(HostValue::Nil) => None,
+        other => panic!("unexpected {other:?}"),
+    };
+    assert_eq!(bytes(line(100)).as_deref(), Some("short\n"));
+    // A longer line comes in pieces of at most `max` bytes.
+    assert_eq!(bytes(line(8)).as_deref(), Some("a line l"));
+    assert_eq!(bytes(line(8)).as_deref(), Some("onger th"));
+    assert_eq!(bytes(line(100)).as_deref(), Some("an eight\n"));
+    assert_eq!(bytes(line(100)).as_deref(), Some("\n"));
+    assert_eq!(
+        bytes(t.call(Call::StdinRead as u16, vec![HostValue::Int(2)])).as_deref(),
+        Some("la")
+    );
+    assert_eq!(
+        bytes(t.call(Call::StdinRead as u16, vec![HostValue::Int(100)])).as_deref(),
+        Some("st")
+    );
+    assert_eq!(
+        bytes(t.call(Call::StdinRead as u16, vec![HostValue::Int(100)])).as_deref(),
+        Some("")
+    );
+    assert_eq!(
+        bytes(t.call(Call::StdinReadLine as u16, vec![HostValue::Int(100)])),
+        None
+    );
+    // `max` is checked.
+    for bad in [0, -1, (MAX_READ + 1) as i64] {
+        assert!(matches!(
+            t.call(Call::StdinRead as u16, vec![HostValue::Int(bad)]),
+            Err(CallError::Failed(_))
+        ));
+    }
+}
