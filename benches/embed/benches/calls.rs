@@ -19,14 +19,21 @@ fn rust_to_script(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
 
     let mut rt = Runtime::new(Config::default());
-    let m = rt.load_source("bench", "fn add(a, b) { return a + b }\n").unwrap();
+    let m = rt
+        .load_source("bench", "fn add(a, b) { return a + b }\n")
+        .unwrap();
     let add: Function = rt.global(m, "add").unwrap();
     g.bench_function("cairn", |b| {
-        b.iter(|| rt.call_function::<i64>(&add, (std::hint::black_box(1), 2)).unwrap())
+        b.iter(|| {
+            rt.call_function::<i64>(&add, (std::hint::black_box(1), 2))
+                .unwrap()
+        })
     });
 
     let lua = mlua::Lua::new();
-    lua.load("function add(a, b) return a + b end").exec().unwrap();
+    lua.load("function add(a, b) return a + b end")
+        .exec()
+        .unwrap();
     let lua_add: mlua::Function = lua.globals().get("add").unwrap();
     g.bench_function("mlua", |b| {
         b.iter(|| lua_add.call::<i64>((std::hint::black_box(1), 2)).unwrap())
@@ -38,7 +45,12 @@ fn rust_to_script(c: &mut Criterion) {
     g.bench_function("rhai", |b| {
         b.iter(|| {
             engine
-                .call_fn::<i64>(&mut scope, &ast, "add", (std::hint::black_box(1_i64), 2_i64))
+                .call_fn::<i64>(
+                    &mut scope,
+                    &ast,
+                    "add",
+                    (std::hint::black_box(1_i64), 2_i64),
+                )
                 .unwrap()
         })
     });
@@ -51,7 +63,9 @@ fn script_loops(c: &mut Criterion) {
         g.throughput(Throughput::Elements(LOOP as u64));
 
         let mut rt = Runtime::new(Config::default());
-        rt.define_module("host").function("add", |a: i64, b: i64| a + b).install();
+        rt.define_module("host")
+            .function("add", |a: i64, b: i64| a + b)
+            .install();
         let src = if host {
             "import host\nfn run(n) { var t = 0\n var i = 0\n while i < n { t = host.add(t, i)\n i += 1 }\n return t }\n"
         } else {
@@ -59,14 +73,20 @@ fn script_loops(c: &mut Criterion) {
         };
         let m = rt.load_source("bench", src).unwrap();
         let run: Function = rt.global(m, "run").unwrap();
-        g.bench_function("cairn", |b| b.iter(|| rt.call_function::<i64>(&run, (LOOP,)).unwrap()));
+        g.bench_function("cairn", |b| {
+            b.iter(|| rt.call_function::<i64>(&run, (LOOP,)).unwrap())
+        });
 
         let lua = mlua::Lua::new();
         if host {
-            let f = lua.create_function(|_, (a, b): (i64, i64)| Ok(a + b)).unwrap();
+            let f = lua
+                .create_function(|_, (a, b): (i64, i64)| Ok(a + b))
+                .unwrap();
             lua.globals().set("add", f).unwrap();
         } else {
-            lua.load("function add(a, b) return a + b end").exec().unwrap();
+            lua.load("function add(a, b) return a + b end")
+                .exec()
+                .unwrap();
         }
         lua.load("function run(n) local t = 0 for i = 0, n - 1 do t = add(t, i) end return t end")
             .exec()
@@ -84,7 +104,11 @@ fn script_loops(c: &mut Criterion) {
         let ast = engine.compile(script).unwrap();
         let mut scope = rhai::Scope::new();
         g.bench_function("rhai", |b| {
-            b.iter(|| engine.call_fn::<i64>(&mut scope, &ast, "run", (LOOP,)).unwrap())
+            b.iter(|| {
+                engine
+                    .call_fn::<i64>(&mut scope, &ast, "run", (LOOP,))
+                    .unwrap()
+            })
         });
         g.finish();
     }

@@ -81,7 +81,10 @@ fn lua_calls(which: &str, n: i64) -> i64 {
         "rust_to_script" => {
             let f: mlua::Function = lua.globals().get("add").expect("add");
             (0..n)
-                .map(|i| f.call::<i64>((std::hint::black_box(i), 2)).expect("the call"))
+                .map(|i| {
+                    f.call::<i64>((std::hint::black_box(i), 2))
+                        .expect("the call")
+                })
                 .sum()
         }
         _ => {
