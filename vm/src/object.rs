@@ -482,7 +482,7 @@ impl Object {
             + match self {
                 Object::Str(s) => s.text.len(),
                 Object::List(v) => v.capacity() * 16,
-                Object::Map(m) => m.entries.capacity() * ENTRY_BYTES + m.entries.direct_bytes(),
+                Object::Map(m) => m.entries.capacity() * ENTRY_BYTES,
                 Object::Instance(i) => i.fields.len() * 16,
                 Object::Class(c) => 256 + c.methods.len() * 32,
                 Object::Closure(c) => c.upvalues.len() * 4,

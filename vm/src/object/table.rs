@@ -170,13 +170,6 @@ impl MapTable {
         self.entries.capacity()
     }
 
-    /// What the direct part takes (its growth is not reported as it
-    /// happens; collections count it).
-    #[inline]
-    pub fn direct_bytes(&self) -> usize {
-        self.direct.capacity() * std::mem::size_of::<u32>()
-    }
-
     /// Makes room for `n` more entries.
     pub fn reserve(&mut self, n: usize) {
         self.entries.reserve(n);
