@@ -10,13 +10,6 @@
 //! sequences after the first slot follow the seeded bits, so a program
 //! cannot choose keys that all queue behind one another.
 //!
-//! Small non-negative Int keys are also recorded in a direct part, a
-//! vector indexed by the key (as Lua's array part is), while at least a
-//! quarter of it is used: a lookup of such a key reads one slot and hashes
-//! nothing.
-//! The index still files every entry, so everything but lookups ignores
-//! the direct part.
-//!
 //! Removal is the Map's business (it writes a tombstone key over the entry
 //! with [`MapTable::replace`]). The entry's slot stays in the index: it
 //! still names the entry, whose key now matches nothing, so probes pass
@@ -52,8 +45,6 @@ impl Entry {
 pub trait Lookup {
     fn table_hash(&self, state: &MapHasher) -> u64;
     fn matches(&self, key: &MapKey) -> bool;
-    /// The Int the key is, if it is one (for the direct part).
-    fn as_int(&self) -> Option<i64>;
 }
 
 impl Lookup for MapKey {
@@ -68,14 +59,6 @@ impl Lookup for MapKey {
     #[inline]
     fn matches(&self, key: &MapKey) -> bool {
         self == key
-    }
-
-    #[inline]
-    fn as_int(&self) -> Option<i64> {
-        match self {
-            MapKey::Int(i) => Some(*i),
-            _ => None,
-        }
     }
 }
 
@@ -95,14 +78,6 @@ impl Lookup for KeyRef<'_> {
             (KeyRef::Int(a), MapKey::Int(b)) => a == b,
             (KeyRef::Str(a), MapKey::Str(b)) => *a == &**b,
             _ => false,
-        }
-    }
-
-    #[inline]
-    fn as_int(&self) -> Option<i64> {
-        match self {
-            KeyRef::Int(i) => Some(*i),
-            _ => None,
         }
     }
 }
@@ -130,20 +105,7 @@ pub struct MapTable {
     /// `(hash >> 32) << 32 | (entry number + 1)`.
     index: Box<[u64]>,
     state: MapHasher,
-    /// The direct part: for each Int key `k` in `0..direct.len()`, the
-    /// number of its entry plus one, or 0 when the table does not hold
-    /// `k`. Every Int key in that range is recorded (as well as filed in
-    /// the index), so a lookup in range reads one slot and hashes nothing,
-    /// as Lua's array part does for dense Int keys. It grows only while at
-    /// least a quarter of it is used (see [`MapTable::note_int`]).
-    direct: Vec<u32>,
-    /// Nonzero slots of `direct`.
-    direct_count: usize,
 }
-
-/// How far past four times its count the direct part may reach: a table's
-/// first small Int keys go there even when they are not dense yet.
-const DIRECT_SLACK: usize = 16;
 
 /// What one entry of capacity costs, for the heap's accounting: the entry
 /// (64 bytes) and its share of an index kept at most half full.
@@ -182,19 +144,6 @@ impl MapTable {
     /// The number of the entry whose key matches `q`.
     #[inline]
     pub fn get_index_of<Q: Lookup + ?Sized>(&self, q: &Q) -> Option<usize> {
-        // In the direct part's range, its answer is the table's.
-        if let Some(k) = q.as_int() {
-            if let Some(&slot) = usize::try_from(k).ok().and_then(|k| self.direct.get(k)) {
-                return slot.checked_sub(1).map(|i| i as usize);
-            }
-        }
-        self.hashed_index_of(q)
-    }
-
-    /// [`MapTable::get_index_of`] through the index alone. Out of line, so
-    /// that where lookups are inlined only the direct part's check is.
-    #[inline(never)]
-    fn hashed_index_of<Q: Lookup + ?Sized>(&self, q: &Q) -> Option<usize> {
         if self.index.is_empty() {
             return None;
         }
@@ -247,93 +196,26 @@ impl MapTable {
         if index_len(at + 1) > self.index.len() {
             self.rebuild(index_len(at + 1));
         }
-        let int = key.as_int();
         self.entries.push(Entry { hash, key, pair });
         self.file(hash, at);
-        if let Some(k) = int {
-            self.note_int(k, at);
-        }
         at
-    }
-
-    /// Records Int key `k` of entry `at` in the direct part, if `k` is in
-    /// its range or the part can grow to it while staying about half full.
-    fn note_int(&mut self, k: i64, at: usize) {
-        let Ok(k) = usize::try_from(k) else {
-            return;
-        };
-        if k >= self.direct.len() {
-            let most = 4 * self.direct_count + DIRECT_SLACK;
-            if k >= most {
-                return;
-            }
-            self.grow_direct(k + 1, most);
-        }
-        if self.direct[k] == 0 {
-            self.direct_count += 1;
-        }
-        // Entry numbers fit 32 bits (see `file`).
-        self.direct[k] = at as u32 + 1;
-    }
-
-    /// Extends the direct part to at least `want` slots (doubling, up to
-    /// `most`), recording the Int keys in the new range that the index
-    /// already holds.
-    fn grow_direct(&mut self, want: usize, most: usize) {
-        let old = self.direct.len();
-        let new = (old * 2).min(most).max(want);
-        self.direct.resize(new, 0);
-        for k in old..new {
-            if let Some(i) = self.hashed_index_of(&KeyRef::Int(k as i64)) {
-                self.direct[k] = i as u32 + 1;
-                self.direct_count += 1;
-            }
-        }
-    }
-
-    /// Records every Int key again, after entries were renumbered.
-    fn rebuild_direct(&mut self) {
-        self.direct = Vec::new();
-        self.direct_count = 0;
-        for at in 0..self.entries.len() {
-            if let MapKey::Int(k) = self.entries[at].key {
-                self.note_int(k, at);
-            }
-        }
     }
 
     /// Puts `key` and `pair` in place of entry `i`, keeping its position,
     /// and gives back the old ones. The new key is not filed in the index:
     /// it is for tombstones, which no lookup should find.
     pub fn replace(&mut self, i: usize, key: MapKey, pair: Pair) -> Option<(MapKey, Pair)> {
-        let int = key.as_int();
         let e = self.entries.get_mut(i)?;
-        let old = (
+        Some((
             std::mem::replace(&mut e.key, key),
             std::mem::replace(&mut e.pair, pair),
-        );
-        if let Some(slot) = old
-            .0
-            .as_int()
-            .and_then(|k| usize::try_from(k).ok())
-            .and_then(|k| self.direct.get_mut(k))
-        {
-            if *slot == i as u32 + 1 {
-                *slot = 0;
-                self.direct_count -= 1;
-            }
-        }
-        if let Some(k) = int {
-            self.note_int(k, i);
-        }
-        Some(old)
+        ))
     }
 
     /// Keeps only the entries `keep` accepts, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&MapKey, &mut Pair) -> bool) {
         self.entries.retain_mut(|e| keep(&e.key, &mut e.pair));
         self.rebuild(index_len(self.entries.len()));
-        self.rebuild_direct();
     }
 
     /// Lets `f` rewrite every key and pair (the collector renaming the
@@ -350,8 +232,6 @@ impl MapTable {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.index = Box::default();
-        self.direct = Vec::new();
-        self.direct_count = 0;
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&MapKey, &Pair)> {
@@ -553,53 +433,6 @@ mod tests {
         }
         let worst = same.iter().map(|&k| probes(&t, &KeyRef::Int(k))).max();
         assert!(worst < Some(40), "{worst:?}");
-    }
-
-    /// Every lookup agrees with a scan of the entries, whatever mix of
-    /// pushes, removals, reinsertions and compactions came before: the
-    /// direct part holds exactly the small Int keys the table holds.
-    #[test]
-    fn the_direct_part_agrees_with_the_entries() {
-        let mut t = MapTable::default();
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let mut tombstones = 0;
-        for step in 0..20_000 {
-            // Mostly dense small keys, some far ones and some negative.
-            let r = next();
-            let k = match r % 10 {
-                0 => (r >> 8) as i64 % 100_000,
-                1 => -((r >> 8) as i64 % 50),
-                _ => (r >> 8) as i64 % (200 + step / 10),
-            };
-            let found = t.get_index_of(&KeyRef::Int(k));
-            let scanned = t.entries.iter().position(|e| e.key == MapKey::Int(k));
-            assert_eq!(found, scanned, "key {k} at step {step}");
-            match (found, next() % 3) {
-                (None, _) => {
-                    t.push(MapKey::Int(k), pair(k));
-                }
-                (Some(i), 0) => {
-                    tombstones += 1;
-                    t.replace(i, MapKey::Removed(tombstones), (Value::Nil, Value::Nil));
-                }
-                _ => {}
-            }
-            if step % 5_000 == 4_999 {
-                t.retain(|k, _| !k.is_removed());
-            }
-        }
-        for k in -60..1_000 {
-            let scanned = t.entries.iter().position(|e| e.key == MapKey::Int(k));
-            assert_eq!(t.get_index_of(&KeyRef::Int(k)), scanned, "key {k}");
-        }
-        assert!(t.direct.len() > 200, "{}", t.direct.len());
-        assert!(t.direct.len() <= 4 * t.direct_count + DIRECT_SLACK);
     }
 
     #[test]

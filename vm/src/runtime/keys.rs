@@ -250,7 +250,7 @@ pub fn get(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<Value>, Exc> {
 /// [`get`] for an Int or String key, which needs neither Cairn code nor a
 /// mutable VM: `Some(found)`, or `None` for any other key (the caller
 /// takes the general path).
-#[inline(always)]
+#[inline]
 pub fn get_plain(vm: &Vm, map: ObjRef, key: Value) -> Option<Option<Value>> {
     let k = plain_key(vm, key)?;
     Some(map_of(vm, map).and_then(|m| m.entries.get(&k).map(|e| e.1)))
