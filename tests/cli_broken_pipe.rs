@@ -8,39 +8,11 @@
 #![cfg(unix)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A fresh temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "cairn-broken-pipe-{}-{n}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temporary directory");
-        TempDir(dir)
-    }
-
-    /// Writes `contents` to `name`; its path, as text.
-    fn write(&self, name: &str, contents: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).expect("write test file");
-        path.to_str().expect("a UTF-8 temporary path").to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod support;
+use support::TempDir;
 
 /// A compile error.
 const COMPILE_ERROR: &str = "print(1 +)\n";
@@ -119,7 +91,7 @@ fn assert_quiet(out: &Output, expected: i32) {
 #[test]
 fn compile_errors_to_a_closed_stderr_keep_status_65() {
     let dir = TempDir::new("compile-error");
-    let file = dir.write("ce.cairn", COMPILE_ERROR);
+    let file = dir.file("ce.cairn", COMPILE_ERROR);
     for command in ["run", "check", "build", "disasm"] {
         let args = [command, &file];
         let out = stderr_closed(cairn(&args));
@@ -134,7 +106,7 @@ fn compile_errors_to_a_closed_stderr_keep_status_65() {
 #[test]
 fn compile_errors_are_still_reported_when_only_stdout_is_closed() {
     let dir = TempDir::new("compile-error-stdout");
-    let file = dir.write("ce.cairn", COMPILE_ERROR);
+    let file = dir.file("ce.cairn", COMPILE_ERROR);
     let out = stdout_closed(cairn(&["check", &file]));
     assert_quiet(&out, 65);
     let stderr = text(&out.stderr);
@@ -145,7 +117,7 @@ fn compile_errors_are_still_reported_when_only_stdout_is_closed() {
 #[test]
 fn disasm_to_a_closed_stdout_exits_0_quietly() {
     let dir = TempDir::new("disasm");
-    let file = dir.write("p1.cairn", PRINTS);
+    let file = dir.file("p1.cairn", PRINTS);
     let out = stdout_closed(cairn(&["disasm", &file]));
     assert_quiet(&out, 0);
     assert_eq!(text(&out.stderr), "");
@@ -155,7 +127,7 @@ fn disasm_to_a_closed_stdout_exits_0_quietly() {
 #[test]
 fn dump_ast_to_a_closed_stdout_exits_0_quietly() {
     let dir = TempDir::new("dump-ast");
-    let file = dir.write("p1.cairn", PRINTS);
+    let file = dir.file("p1.cairn", PRINTS);
     let args = ["check", "--dump-ast", &file];
     let out = stdout_closed(cairn(&args));
     assert_quiet(&out, 0);
@@ -165,9 +137,9 @@ fn dump_ast_to_a_closed_stdout_exits_0_quietly() {
 #[test]
 fn stats_reports_to_a_closed_stderr_keep_the_programs_status() {
     let dir = TempDir::new("stats");
-    let prints = dir.write("p1.cairn", PRINTS);
-    let quiet = dir.write("quiet.cairn", QUIET);
-    let exits = dir.write("exits.cairn", "import os\nos.exit(3)\n");
+    let prints = dir.file("p1.cairn", PRINTS);
+    let quiet = dir.file("quiet.cairn", QUIET);
+    let exits = dir.file("exits.cairn", "import os\nos.exit(3)\n");
     for flag in ["--gc-stats", "--stats"] {
         let run = |file: &str| cairn(&["run", flag, file]);
         let out = stderr_closed(run(&prints));
@@ -181,7 +153,7 @@ fn stats_reports_to_a_closed_stderr_keep_the_programs_status() {
 #[test]
 fn runtime_errors_to_a_closed_stderr_keep_status_70() {
     let dir = TempDir::new("runtime-error");
-    let file = dir.write("fails.cairn", "let x = 1 / 0\n");
+    let file = dir.file("fails.cairn", "let x = 1 / 0\n");
     let out = stderr_closed(cairn(&["run", &file]));
     assert_quiet(&out, 70);
 }
@@ -249,8 +221,8 @@ fn stdout_on_a_full_disk_is_reported_with_status_74() {
         return;
     }
     let dir = TempDir::new("dev-full");
-    let file = dir.write("p1.cairn", PRINTS);
-    let bad = dir.write("ce.cairn", COMPILE_ERROR);
+    let file = dir.file("p1.cairn", PRINTS);
+    let bad = dir.file("ce.cairn", COMPILE_ERROR);
     let full = || std::fs::File::create("/dev/full").expect("open /dev/full");
     let out = cairn(&["disasm", &file])
         .stdout(full())
@@ -282,7 +254,7 @@ fn stdout_on_a_full_disk_is_reported_with_status_74() {
 #[test]
 fn program_output_that_cannot_be_written_is_an_io_error() {
     let dir = TempDir::new("program-output");
-    let file = dir.write("p1.cairn", PRINTS);
+    let file = dir.file("p1.cairn", PRINTS);
     let out = stdout_closed(cairn(&["run", &file]));
     assert_eq!(out.status.code(), Some(70), "{out:?}");
     assert_eq!(

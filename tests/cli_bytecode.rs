@@ -2,46 +2,11 @@
 //! outputs and exit statuses (0 ok, 64 usage, 65 compile, decode or verify
 //! error, 66 input not found).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A fresh directory under the system temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "cairn-cli-bytecode-{}-{n}-{name}",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temporary directory");
-        TempDir(dir)
-    }
-
-    /// Writes `contents` to `name` (which may contain `/`) and returns its path.
-    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("create parent directory");
-        }
-        std::fs::write(&path, contents).expect("write test file");
-        path
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod support;
+use support::TempDir;
 
 /// Runs `cairn ARGS` in `dir`: exit status, stdout, stderr.
 fn cairn(dir: &TempDir, args: &[&str]) -> (i32, String, String) {
@@ -51,7 +16,7 @@ fn cairn(dir: &TempDir, args: &[&str]) -> (i32, String, String) {
         stderr,
     } = Command::new(env!("CARGO_BIN_EXE_cairn"))
         .args(args)
-        .current_dir(&dir.0)
+        .current_dir(dir.path())
         .env("NO_COLOR", "1")
         .output()
         .expect("run cairn");
@@ -92,7 +57,7 @@ fn build_writes_main_and_imported_modules() {
     let (code, out, err) = cairn(&dir, &["build", "main.cairn"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
     for file in ["main.cairnc", "lib/geo.cairnc"] {
-        assert!(dir.path(file).is_file(), "{file} written");
+        assert!(dir.join(file).is_file(), "{file} written");
         let (code, out, err) = cairn(&dir, &["verify", file]);
         assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""), "{file}");
     }
@@ -101,17 +66,17 @@ fn build_writes_main_and_imported_modules() {
     let (code, _, err) = cairn(&dir, &["build", "main.cairn", "-o", "out/app.cairnc"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        read(&dir.path("out/app.cairnc")),
-        read(&dir.path("main.cairnc"))
+        read(&dir.join("out/app.cairnc")),
+        read(&dir.join("main.cairnc"))
     );
     assert_eq!(
-        read(&dir.path("out/lib/geo.cairnc")),
-        read(&dir.path("lib/geo.cairnc"))
+        read(&dir.join("out/lib/geo.cairnc")),
+        read(&dir.join("lib/geo.cairnc"))
     );
     // `./` in the path does not change where imported modules go.
     let (code, _, err) = cairn(&dir, &["build", "./main.cairn", "-o", "dot/app.cairnc"]);
     assert_eq!(code, 0, "{err}");
-    assert!(dir.path("dot/lib/geo.cairnc").is_file());
+    assert!(dir.join("dot/lib/geo.cairnc").is_file());
 }
 
 #[test]
@@ -126,7 +91,7 @@ fn build_reports_compile_errors() {
         err.contains("could not compile `bad.cairn` due to 1 error"),
         "{err}"
     );
-    assert!(!dir.path("bad.cairnc").exists());
+    assert!(!dir.join("bad.cairnc").exists());
 }
 
 #[test]
@@ -156,14 +121,14 @@ fn asm_of_disasm_gives_identical_bytes() {
     let (code, out, err) = cairn(&dir, &["asm", "copy.casm"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
     assert_eq!(
-        read(&dir.path("copy.cairnc")),
-        read(&dir.path("main.cairnc"))
+        read(&dir.join("copy.cairnc")),
+        read(&dir.join("main.cairnc"))
     );
     let (code, _, err) = cairn(&dir, &["asm", "copy.casm", "-o", "sub/other.cairnc"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
-        read(&dir.path("sub/other.cairnc")),
-        read(&dir.path("main.cairnc"))
+        read(&dir.join("sub/other.cairnc")),
+        read(&dir.join("main.cairnc"))
     );
 }
 
@@ -190,7 +155,7 @@ fn asm_reports_errors_with_file_and_line() {
     let (code, out, err) = cairn(&dir, &["asm", "typo.casm"]);
     assert_eq!((code, out.as_str()), (65, ""));
     assert_eq!(err, "typo.casm:3: unknown mnemonic `RETRN`\n");
-    assert!(!dir.path("typo.cairnc").exists());
+    assert!(!dir.join("typo.cairnc").exists());
 }
 
 #[test]

@@ -90,15 +90,18 @@ fn run_with_stdin(limit: &str, extra: &[&str], code: &str, stdin: Stdio) -> Run 
     let deadline = Instant::now() + Duration::from_secs(60);
     let (status, usage) = loop {
         let mut status = 0;
-        // SAFETY: plain system calls on our own child, with valid
-        // pointers to locals.
+        // SAFETY: `rusage` is plain integers, for which all zeroes is a
+        // valid value.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: a plain system call on our own unreaped child, with
+        // valid pointers to locals.
         let done = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
         if done == pid {
             break (status, usage);
         }
         assert!(done == 0, "wait4 failed");
         if Instant::now() > deadline {
+            // SAFETY: the child is not yet reaped, so `pid` still names it.
             unsafe { libc::kill(pid, libc::SIGKILL) };
             panic!("cairn ran for over a minute:\n{code}");
         }

@@ -589,6 +589,18 @@ impl Stmt {
         let height = 1 + stmt_kind_height(&kind);
         Stmt { kind, span, height }
     }
+
+    /// The name a declaration binds (`let`, `fn`, `class`, `import`);
+    /// `None` for other statements.
+    pub fn binder(&self) -> Option<&Binder> {
+        match &self.kind {
+            StmtKind::Let(l) => Some(&l.binder),
+            StmtKind::Fn(f) => Some(&f.binder),
+            StmtKind::Class(c) => Some(&c.binder),
+            StmtKind::Import(i) => Some(&i.binder),
+            _ => None,
+        }
+    }
 }
 
 fn stmt_kind_height(kind: &StmtKind) -> u32 {

@@ -87,12 +87,8 @@ impl Session {
         let mut slots = self.slots.clone();
         let mut declared = Vec::new();
         for stmt in &module.stmts {
-            let binder = match &stmt.kind {
-                StmtKind::Let(l) => &l.binder,
-                StmtKind::Fn(f) => &f.binder,
-                StmtKind::Class(c) => &c.binder,
-                StmtKind::Import(i) => &i.binder,
-                _ => continue,
+            let Some(binder) = stmt.binder() else {
+                continue;
             };
             let name = &binder.ident.name;
             let slot = PriorGlobal {

@@ -95,13 +95,7 @@ fn read_file(vm: &mut Vm, path: &str, per_byte: usize) -> Result<Vec<u8>, Exc> {
         return Err(e);
     }
     match result.and(closed.map(|_| ())) {
-        Ok(()) => {
-            let mut content = Vec::with_capacity(total);
-            for chunk in chunks {
-                content.extend_from_slice(&chunk);
-            }
-            Ok(content)
-        }
+        Ok(()) => Ok(chunks.concat()),
         Err(e) => Err(raise(vm, e, &context)),
     }
 }

@@ -51,7 +51,7 @@ fn read_line(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
             break;
         }
     }
-    let mut line = joined(pieces, total);
+    let mut line = pieces.concat();
     if line.last() == Some(&b'\n') {
         line.pop();
         if line.last() == Some(&b'\r') {
@@ -79,19 +79,7 @@ fn read_all(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
             _ => break,
         }
     }
-    text_value(vm, joined(chunks, total))
-}
-
-/// `pieces`, `total` bytes in all, in one buffer.
-fn joined(pieces: Vec<Vec<u8>>, total: usize) -> Vec<u8> {
-    if pieces.len() == 1 {
-        return pieces.into_iter().next().unwrap_or_default();
-    }
-    let mut all = Vec::with_capacity(total);
-    for p in pieces {
-        all.extend_from_slice(&p);
-    }
-    all
+    text_value(vm, chunks.concat())
 }
 
 /// The `max` argument of a read.

@@ -121,12 +121,8 @@ fn emit_module(
 fn global_spans(module: &Module) -> Vec<Span> {
     let mut spans: Vec<Option<Span>> = vec![None; module.globals.len()];
     for stmt in &module.stmts {
-        let binder = match &stmt.kind {
-            StmtKind::Let(l) => &l.binder,
-            StmtKind::Fn(f) => &f.binder,
-            StmtKind::Class(c) => &c.binder,
-            StmtKind::Import(i) => &i.binder,
-            _ => continue,
+        let Some(binder) = stmt.binder() else {
+            continue;
         };
         if let Storage::Global(g) = binder.storage {
             if let Some(slot @ None) = spans.get_mut(g as usize) {

@@ -655,24 +655,30 @@ impl Heap {
     /// its frame again. A heap still over its limit is left for the next
     /// safepoint to report (its next allocation makes one due).
     pub fn collect_garbage(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer)) {
-        let start = std::time::Instant::now();
         self.major_due = false;
+        self.timed_major(roots, " (old generation only)");
+        if self.config.verify {
+            self.verify(true);
+        }
+        self.update_alloc_limit();
+    }
+
+    /// A major collection, with its pause noted and traced (`what` follows
+    /// its number in the trace).
+    fn timed_major(&mut self, roots: &mut dyn FnMut(&mut dyn Tracer), what: &str) {
+        let start = std::time::Instant::now();
         self.minors_at_major = self.stats.minor_collections;
         self.major(roots);
         let pause = start.elapsed();
         self.stats.note_major_pause(pause);
         if self.config.trace {
             eprintln!(
-                "gc: major {} (old generation only): {:.3} ms, {} old bytes live",
+                "gc: major {}{what}: {:.3} ms, {} old bytes live",
                 self.stats.major_collections,
                 pause.as_secs_f64() * 1e3,
                 self.old_bytes,
             );
         }
-        if self.config.verify {
-            self.verify(true);
-        }
-        self.update_alloc_limit();
     }
 
     /// Asks for a major collection at the next safepoint.
@@ -714,18 +720,7 @@ impl Heap {
         // Only a major collection can tell whether the heap is really full.
         major |= self.over_limit();
         if major {
-            self.minors_at_major = self.stats.minor_collections;
-            self.major(roots);
-            let pause = start.elapsed() - minor_done;
-            self.stats.note_major_pause(pause);
-            if self.config.trace {
-                eprintln!(
-                    "gc: major {}: {:.3} ms, {} old bytes live",
-                    self.stats.major_collections,
-                    pause.as_secs_f64() * 1e3,
-                    self.old_bytes,
-                );
-            }
+            self.timed_major(roots, "");
         }
         if self.config.verify {
             self.verify(major);

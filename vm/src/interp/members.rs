@@ -416,22 +416,9 @@ impl Vm {
     /// once before it is built.
     pub(crate) fn concat_strs(&mut self, n: usize) -> Result<Value, Exc> {
         let at = self.stack.len() - n;
-        let mut total = Some(0usize);
-        for v in &self.stack[at..] {
-            total = match (total, v) {
-                (Some(t), Value::Obj(r)) => match self.heap.get(*r) {
-                    Object::Str(s) => Some(t.saturating_add(s.text.len())),
-                    _ => None,
-                },
-                _ => None,
-            };
-        }
         let mut out = String::new();
-        if let Some(total) = total {
-            if total > crate::runtime::memory::MAX_STR {
-                return Err(crate::runtime::memory::too_large(self));
-            }
-            crate::runtime::memory::grow_text(self, &mut out, total, &[])?;
+        if let Some(total) = crate::runtime::memory::strings_len(self, &self.stack[at..]) {
+            crate::runtime::memory::reserve_text(self, &mut out, total, &[])?;
         }
         for i in at..at + n {
             format::write_str(self, self.stack[i], &mut out)?;

@@ -296,7 +296,7 @@ impl Vm {
     }
 
     /// The `MemoryError` for a heap over its limit.
-    fn memory_error(&mut self) -> Exc {
+    pub(crate) fn memory_error(&mut self) -> Exc {
         let limit = self.heap.config.max_heap.unwrap_or(0);
         let message = format!(
             "heap limit of {} exceeded",

@@ -7,7 +7,7 @@ use crate::interp::{Exc, Vm};
 use crate::object::Object;
 use crate::runtime::float_repr::float_repr;
 use crate::runtime::keys::rooted;
-use crate::runtime::memory::{self, grow_text, MAX_STR};
+use crate::runtime::memory::{self, grow_text};
 use crate::value::{ObjRef, Value};
 
 /// Containers nested deeper than this print as `...`.
@@ -36,22 +36,13 @@ pub fn write_str(vm: &mut Vm, v: Value, out: &mut String) -> Result<(), Exc> {
 /// Items that are all Strings are measured first, so the text is checked
 /// against the heap limit and allocated once.
 pub fn join_values(vm: &mut Vm, items: &[Value], sep: &str) -> Result<String, Exc> {
-    let mut total = Some(sep.len().saturating_mul(items.len().saturating_sub(1)));
-    for item in items {
-        total = match (total, item) {
-            (Some(t), Value::Obj(r)) => match vm.heap.get(*r) {
-                Object::Str(s) => Some(t.saturating_add(s.text.len())),
-                _ => None,
-            },
-            _ => None,
-        };
-    }
+    let seps = sep.len().saturating_mul(items.len().saturating_sub(1));
     let mut out = String::new();
-    if let Some(total) = total {
-        if total > MAX_STR {
-            return Err(memory::too_large(vm));
-        }
-        rooted(vm, items, |vm| grow_text(vm, &mut out, total, &[]))?;
+    if let Some(len) = memory::strings_len(vm, items) {
+        let total = len.saturating_add(seps);
+        rooted(vm, items, |vm| {
+            memory::reserve_text(vm, &mut out, total, &[])
+        })?;
     }
     rooted(vm, items, |vm| {
         for (i, item) in items.iter().enumerate() {

@@ -60,11 +60,7 @@ pub fn measure_garbage(vm: &mut Vm, held: &[Value]) {
 /// The `MemoryError` of a value that could not fit under the heap limit
 /// whatever was freed (found before it was measured exactly).
 pub fn too_large_for_heap(vm: &mut Vm) -> Exc {
-    // `Vm::reserve` words the error; no heap holds `usize::MAX` bytes.
-    match vm.reserve(usize::MAX) {
-        Err(e) => e,
-        Ok(()) => vm.error_of("MemoryError", "value too large".into()),
-    }
+    vm.memory_error()
 }
 
 /// The `MemoryError` of a String longer than [`MAX_STR`].
@@ -90,6 +86,24 @@ pub fn grow_text(vm: &mut Vm, out: &mut String, extra: usize, held: &[Value]) ->
         return Ok(());
     }
     grow_text_slow(vm, out, extra, held)
+}
+
+/// The bytes of `items` together, if all of them are Strings (a text
+/// built from them can then be checked and allocated at once).
+pub fn strings_len(vm: &Vm, items: &[Value]) -> Option<usize> {
+    items.iter().try_fold(0usize, |total, item| match item {
+        Value::Obj(r) => vm.str_ref(*r).map(|s| total.saturating_add(s.text.len())),
+        _ => None,
+    })
+}
+
+/// Makes room in `out` for `len` bytes of text known in advance, as
+/// [`grow_text`] does: `MemoryError` past [`MAX_STR`] or the heap limit.
+pub fn reserve_text(vm: &mut Vm, out: &mut String, len: usize, held: &[Value]) -> Result<(), Exc> {
+    if len > MAX_STR {
+        return Err(too_large(vm));
+    }
+    grow_text(vm, out, len, held)
 }
 
 /// Buffers up to this long grow without a check.
