@@ -120,10 +120,26 @@ impl Default for Site {
 }
 
 impl Site {
-    /// The first entry: the monomorphic fast path checks only this.
+    /// The first entry: the fast path for natives checks only this.
     #[inline(always)]
     pub fn first(&self) -> &Entry {
         &self.entries[0]
+    }
+
+    /// The entry for `class` if it is one of the first two: the dispatch
+    /// loop's fast path checks these, so that a site two classes share (a
+    /// method inherited by a subclass, say) stays off the slow path.
+    /// Entries not yet filled hold no class, so they never match.
+    #[inline(always)]
+    pub fn fast(&self, class: ObjRef) -> Option<&Entry> {
+        let [first, second, ..] = &self.entries;
+        if first.class == class {
+            Some(first)
+        } else if second.class == class {
+            Some(second)
+        } else {
+            None
+        }
     }
 
     /// The entry for `class` among this site's own, and where it was.

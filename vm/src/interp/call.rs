@@ -190,6 +190,8 @@ impl Vm {
             proto,
             ip: 0,
             base: at,
+            code: c.code,
+            module: c.module,
             on_return,
             boundary: false,
         })

@@ -3,6 +3,7 @@
 //! recurses on the Rust stack for Cairn calls), so switching fibers is
 //! switching which of these the dispatch loop works on.
 
+pub use super::code_ref::CodeRef;
 use crate::value::{ObjRef, Value};
 
 /// What to do with a frame's result when it returns.
@@ -24,6 +25,10 @@ pub struct Frame {
     pub ip: usize,
     /// Stack index of slot 0.
     pub base: usize,
+    /// The prototype's code (`Vm::code[proto]`).
+    pub code: CodeRef,
+    /// The prototype's module (`Vm::protos[proto].module`).
+    pub module: u32,
     pub on_return: OnReturn,
     /// A native re-entry boundary: returning from this frame ends the
     /// nested dispatch loop that started it.

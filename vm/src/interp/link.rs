@@ -8,6 +8,7 @@ use crate::isa::{read_operand, Op};
 use crate::symbol::{Sym, Symbols};
 use crate::value::{ObjRef, Value};
 
+use super::fiber::CodeRef;
 use super::instr::Instr;
 
 /// A translated function.
@@ -34,7 +35,7 @@ pub struct Proto {
     pub n_caches: u32,
 }
 
-/// What the dispatch loop's call and return need of a prototype, in 16
+/// What the dispatch loop's call and return need of a prototype, in 32
 /// bytes (a [`Proto`] is a few cache lines): one load checks a call.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CallInfo {
@@ -47,10 +48,12 @@ pub(crate) struct CallInfo {
     /// `frame` plus `max_stack`: the stack the call must have room for.
     pub need: u32,
     pub module: u32,
+    /// The prototype's code, for the frame the call pushes.
+    pub code: CodeRef,
 }
 
 impl CallInfo {
-    pub fn of(p: &Proto) -> CallInfo {
+    pub fn of(p: &Proto, code: CodeRef) -> CallInfo {
         let frame = u32::from(p.n_locals).max(1 + u32::from(p.n_params));
         CallInfo {
             fast_argc: if p.has_rest {
@@ -61,6 +64,7 @@ impl CallInfo {
             frame,
             need: frame + u32::from(p.max_stack),
             module: p.module,
+            code,
         }
     }
 }

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::cache::Site;
-use super::fiber::{Frame, OnReturn};
+use super::fiber::{CodeRef, Frame, OnReturn};
+use super::instr::Instr;
 use super::link::{exported_globals, translate, ClassDesc, Import, Module, ModuleState, Reloc};
 use super::{Exc, Vm};
 use crate::classfile::{ClassFile, Constant, FunctionKind, ImportKind};
@@ -204,10 +205,12 @@ impl Vm {
             let caches = vec![Site::default(); proto.n_caches as usize];
             let mut code = proto.code.clone();
             super::fuse::fuse(&mut code);
-            self.code.push(Arc::from(code));
+            let code: Arc<[Instr]> = Arc::from(code);
+            let code_ref = CodeRef::of(&code);
+            self.code.push(code);
             self.caches.push(caches);
             protos.push(self.protos.len() as u32);
-            self.calls.push(super::link::CallInfo::of(&proto));
+            self.calls.push(super::link::CallInfo::of(&proto, code_ref));
             self.protos.push(proto);
         }
         protos
@@ -330,11 +333,14 @@ impl Vm {
         let base = self.stack.len();
         self.stack.push(closure);
         self.stack.resize(base + n_locals, Value::Nil);
+        let info = self.calls[proto as usize];
         let frame = Frame {
             closure: c,
             proto,
             ip: 0,
             base,
+            code: info.code,
+            module: info.module,
             on_return: OnReturn::Keep,
             boundary: true,
         };

@@ -10,6 +10,9 @@
 pub mod cache;
 pub mod call;
 pub mod class;
+// `Send` and `Sync` for a pointer to immutable, VM-owned code.
+#[allow(unsafe_code)]
+pub mod code_ref;
 pub mod error;
 pub mod fiber;
 pub mod fuel;

@@ -97,19 +97,21 @@ impl Vm {
         let mut frame = *self.frames.last().expect("a frame to run");
         // The running function's code. `self.code` only ever grows and each
         // entry is an `Arc` it never drops, so the slice outlives the loop.
-        let mut code: *const [Instr] = &*self.code[frame.proto as usize];
+        let mut code: *const [Instr] = frame.code.ptr();
         // The next instruction, as a pointer into `code` (`pc`), so that
         // fetching is one load; the frame keeps it as an index.
         let mut pc: *const Instr;
         // Points `pc` at instruction `i` of `code`. The verifier checks
         // that every jump target and handler is an instruction boundary
-        // inside the function, frames hold only such indexes, and fused
-        // instructions skip only over the sequence they replaced, so `pc`
-        // stays inside the code.
+        // inside the function, frames hold only such indexes (or the end,
+        // while their last instruction runs), and fused instructions skip
+        // only over the sequence they replaced, so `pc` stays inside the
+        // code or at its end, from where nothing is fetched (control cannot
+        // fall off the end).
         macro_rules! goto {
             ($i:expr) => {{
                 let i = $i as usize;
-                debug_assert!(i < code.len());
+                debug_assert!(i <= code.len());
                 // SAFETY: see above.
                 pc = unsafe { code.cast::<Instr>().add(i) };
             }};
@@ -130,8 +132,11 @@ impl Vm {
             }};
         }
         goto!(frame.ip);
+        // A return may stay in the loop while frames remain above `stop`
+        // (and never pops the bottom frame).
+        let stop_above = stop.max(1);
         let mut base = frame.base;
-        let mut module = self.protos[frame.proto as usize].module as usize;
+        let mut module = frame.module as usize;
         macro_rules! save {
             () => {
                 if let Some(f) = self.frames.last_mut() {
@@ -142,116 +147,16 @@ impl Vm {
         macro_rules! reload {
             () => {{
                 frame = *self.frames.last().expect("a frame to run");
-                code = &*self.code[frame.proto as usize];
+                code = frame.code.ptr();
                 goto!(frame.ip);
                 base = frame.base;
-                module = self.protos[frame.proto as usize].module as usize;
-            }};
-        }
-        // Operand-stack access. The verifier proves that every instruction
-        // finds the operands it pops above the frame's locals (rule "stack
-        // height never negative") and never pushes past `max_stack` (rule
-        // "stack height never above the declared maximum"), and
-        // `push_frame` reserves `base + locals + max_stack` slots, so these
-        // need no checks.
-        macro_rules! pop {
-            () => {{
-                let n = self.stack.len();
-                debug_assert!(n > base);
-                // SAFETY: see above: there is an operand to pop, and
-                // `Value` is `Copy`, so shortening the length drops nothing.
-                unsafe {
-                    self.stack.set_len(n - 1);
-                    *self.stack.as_ptr().add(n - 1)
-                }
-            }};
-        }
-        macro_rules! push {
-            ($v:expr) => {{
-                let v = $v;
-                let n = self.stack.len();
-                debug_assert!(n < self.stack.capacity());
-                // SAFETY: see above: the slot is within the reserved
-                // capacity.
-                unsafe {
-                    self.stack.as_mut_ptr().add(n).write(v);
-                    self.stack.set_len(n + 1);
-                }
-            }};
-        }
-        macro_rules! peek {
-            ($depth:expr) => {{
-                let n = self.stack.len();
-                debug_assert!(n - base >= $depth);
-                // SAFETY: see above: the operand is there.
-                unsafe { *self.stack.as_ptr().add(n - $depth) }
-            }};
-        }
-        macro_rules! local {
-            ($l:expr) => {{
-                let i = base + $l as usize;
-                debug_assert!(i < self.stack.len());
-                // SAFETY: the verifier checks every local index against the
-                // function's `n_locals`, and `enter_closure` sized the frame
-                // to hold them.
-                unsafe { *self.stack.as_ptr().add(i) }
-            }};
-        }
-        macro_rules! set_local {
-            ($l:expr, $v:expr) => {{
-                let v = $v;
-                let i = base + $l as usize;
-                debug_assert!(i < self.stack.len());
-                // SAFETY: as for `local!`.
-                unsafe { *self.stack.as_mut_ptr().add(i) = v }
+                module = frame.module as usize;
             }};
         }
         macro_rules! throw {
             ($e:expr) => {{
                 save!();
                 return Err($e);
-            }};
-        }
-        macro_rules! binary {
-            ($f:path) => {{
-                let b = pop!();
-                let a = pop!();
-                match $f(self, a, b) {
-                    Ok(v) => push!(v),
-                    Err(e) => throw!(e),
-                }
-            }};
-        }
-        // Replaces the two operands on top with `$v`.
-        macro_rules! replace2 {
-            ($v:expr) => {{
-                let v = $v;
-                let n = self.stack.len();
-                // SAFETY: two operands were there (verifier stack rule).
-                unsafe {
-                    self.stack.set_len(n - 1);
-                    *self.stack.as_mut_ptr().add(n - 2) = v;
-                }
-            }};
-        }
-        // The full comparison (the fast path took Ints and Floats).
-        macro_rules! compare {
-            ($slow:path) => {{
-                save!();
-                binary!($slow)
-            }};
-        }
-        macro_rules! equality {
-            ($negate:expr) => {{
-                save!();
-                let (a, b) = (peek!(2), peek!(1));
-                match self.eq_value(a, b) {
-                    Ok(v) => {
-                        let v = if $negate { Value::Bool(!v.truthy()) } else { v };
-                        replace2!(v);
-                    }
-                    Err(e) => throw!(e),
-                }
             }};
         }
         // The fast path keeps the stack's data pointer (`st`), its top
@@ -386,6 +291,19 @@ impl Vm {
                 }
             }};
         }
+        // A bitwise operator on two Ints; `$f` gives `None` to leave the
+        // case (a shift count out of range) to the slow path.
+        macro_rules! fast_bits {
+            ($f:expr) => {{
+                if let (Value::Int(x), Value::Int(y)) = (fpeek!(2), fpeek!(1)) {
+                    if let Some(v) = $f(x, y) {
+                        fdrop!(1);
+                        fput!(1, Value::Int(v));
+                        continue;
+                    }
+                }
+            }};
+        }
         macro_rules! fast_compare {
             ($cmp:expr) => {{
                 let fast = match (fpeek!(2), fpeek!(1)) {
@@ -455,19 +373,23 @@ impl Vm {
                 while sp_index!() < top {
                     fpush!(Value::Nil);
                 }
-                if let Some(f) = self.frames.last_mut() {
-                    f.ip = ip!();
-                }
-                self.frames.push(Frame {
+                let n = self.frames.len();
+                debug_assert!(n >= 1);
+                let ip = ip!();
+                // SAFETY: the loop runs the top frame, so there is one.
+                unsafe { self.frames.get_unchecked_mut(n - 1).ip = ip };
+                frame = Frame {
                     closure: $closure,
                     proto: $proto,
                     ip: 0,
                     base: $at,
+                    code: c.code,
+                    module: c.module,
                     on_return: $on_return,
                     boundary: false,
-                });
-                frame = self.frames[self.frames.len() - 1];
-                code = &*self.code[$proto as usize];
+                };
+                self.frames.push(frame);
+                code = c.code.ptr();
                 goto!(0);
                 base = $at;
                 rebase!();
@@ -479,10 +401,13 @@ impl Vm {
         // path.
         macro_rules! fast_return {
             ($result:expr) => {{
-                let done = self.frames[self.frames.len() - 1];
+                let n = self.frames.len();
+                debug_assert!(n >= 1);
+                // SAFETY: the loop runs the top frame, so there is one.
+                let done = unsafe { *self.frames.get_unchecked(n - 1) };
                 if done.on_return != OnReturn::Discard
                     && !done.boundary
-                    && self.frames.len() > stop.max(1)
+                    && n > stop_above
                     && !self.safepoint_due()
                 {
                     // An `init` returns its receiver, in slot 0.
@@ -491,23 +416,26 @@ impl Vm {
                     } else {
                         bp
                     };
-                    self.frames.pop();
                     // SAFETY: the returning frame's base is within the
                     // stack, and the result is at or above it, so the copy
                     // reads it before anything overwrites it; the slot
                     // after the base is within the caller's reservation
-                    // (the callee sat on its operand stack).
+                    // (the callee sat on its operand stack). `n` is above
+                    // `stop_above`, at least 1, so frame `n - 2` (the
+                    // caller) exists, and dropping a `Copy` frame by
+                    // shortening the length frees nothing.
                     unsafe {
                         let to = st.add(done.base);
                         copy_words(to, result);
                         sp = to.add(1);
+                        self.frames.set_len(n - 1);
+                        frame = *self.frames.get_unchecked(n - 2);
                     }
-                    frame = self.frames[self.frames.len() - 1];
-                    code = &*self.code[frame.proto as usize];
+                    code = frame.code.ptr();
                     goto!(frame.ip);
                     base = frame.base;
                     rebase!();
-                    module = self.calls[frame.proto as usize].module as usize;
+                    module = frame.module as usize;
                     continue;
                 }
             }};
@@ -651,6 +579,18 @@ impl Vm {
                 Instr::MulLocals(a, b) => arith_locals!(Arith::Mul, a, b),
                 Instr::DivLocals(a, b) => arith_locals!(Arith::Div, a, b),
                 Instr::Div => fast_arith!(Arith::Div),
+                Instr::BitAnd => fast_bits!(|x, y| Some(x & y)),
+                Instr::BitOr => fast_bits!(|x, y| Some(x | y)),
+                Instr::BitXor => fast_bits!(|x, y| Some(x ^ y)),
+                // Counts outside 0..=63 raise, on the slow path.
+                Instr::Shl => fast_bits!(|x: i64, y: i64| u32::try_from(y)
+                    .ok()
+                    .filter(|&n| n <= 63)
+                    .map(|n| x.wrapping_shl(n))),
+                Instr::Shr => fast_bits!(|x: i64, y: i64| u32::try_from(y)
+                    .ok()
+                    .filter(|&n| n <= 63)
+                    .map(|n| x >> n)),
                 Instr::Mod => {
                     if let (Value::Int(a), Value::Int(b)) = (fpeek!(2), fpeek!(1)) {
                         if b != 0 {
@@ -1050,434 +990,627 @@ impl Vm {
             let len = sp_index!();
             // SAFETY: (as above).
             unsafe { self.stack.set_len(len) };
-            // Native code that found old garbage under the heap limit could
-            // not free it (see `runtime::memory`): it goes before the next
-            // instruction that may allocate a large value, all of which
-            // come this way. Nothing moves, so the frame stays as it is.
-            if self.heap.garbage_pending() {
-                self.free_measured_garbage();
+            save!();
+            match self.step_slow::<STATS>(instr, stop) {
+                Ok(None) => {}
+                Ok(Some(v)) => return Ok(v),
+                Err(e) => return Err(e),
             }
-            'slow: {
-                match *instr {
-                    Instr::Nop => {}
-                    Instr::Const(k) => {
-                        let v = self.modules[module].constants[k as usize];
-                        push!(v);
-                    }
-                    Instr::Int(i) => push!(Value::Int(i)),
-                    Instr::Nil => push!(Value::Nil),
-                    Instr::True => push!(Value::Bool(true)),
-                    Instr::False => push!(Value::Bool(false)),
-                    Instr::Pop => {
-                        let _ = pop!();
-                    }
-                    Instr::Dup => push!(peek!(1)),
-                    Instr::Dup2 => {
-                        let (a, b) = (peek!(2), peek!(1));
-                        push!(a);
-                        push!(b);
-                    }
-                    Instr::Swap => {
-                        let n = self.stack.len();
-                        self.stack.swap(n - 1, n - 2);
-                    }
-                    Instr::LoadLocal(l) => {
-                        let v = local!(l);
-                        push!(v);
-                    }
-                    Instr::StoreLocal(l) => {
-                        let v = pop!();
-                        set_local!(l, v);
-                    }
-                    Instr::LoadLocal2(a, b) => {
-                        let (a, b) = (local!(a), local!(b));
-                        push!(a);
-                        push!(b);
-                        skip!(1);
-                    }
-                    // The slow paths of superinstructions do what the first
-                    // instruction of their sequence does (see `fuse.rs`).
-                    Instr::IncLocal(l, _)
-                    | Instr::IndexLocals(l, _)
-                    | Instr::AddLocals(l, _)
-                    | Instr::SubLocals(l, _)
-                    | Instr::MulLocals(l, _)
-                    | Instr::DivLocals(l, _)
-                    | Instr::AddLocal(l)
-                    | Instr::SubLocal(l)
-                    | Instr::MulLocal(l)
-                    | Instr::DivLocal(l)
-                    | Instr::LocalField(l, ..)
-                    | Instr::LocalFieldStore(l, ..)
-                    | Instr::LocalLocalField(l, ..)
-                    | Instr::LocalDupField(l, _)
-                    | Instr::SetFieldLocals(l, ..)
-                    | Instr::CmpLocalsJump(_, l, ..)
-                    | Instr::IndexLocalsStore(l, ..)
-                    | Instr::SetIndexLocals(l, ..)
-                    | Instr::CopyIndex(l, ..)
-                    | Instr::ReturnLocal(l) => push!(local!(l)),
-                    Instr::AddInt(k)
-                    | Instr::SubInt(k)
-                    | Instr::MulInt(k)
-                    | Instr::DivInt(k)
-                    | Instr::ModInt(k)
-                    | Instr::CmpIntJump(_, k, _) => {
-                        push!(Value::Int(i64::from(k)))
-                    }
-                    Instr::LoadUpval(u) => {
-                        let cell = self.upvalue(frame.closure, u);
-                        let v = self.cell_get(cell);
-                        push!(v);
-                    }
-                    Instr::StoreUpval(u) => {
-                        let cell = self.upvalue(frame.closure, u);
-                        let v = pop!();
-                        self.cell_set(cell, v);
-                    }
-                    Instr::LoadGlobal(g) => {
-                        let v = self.modules[module].globals[g as usize];
-                        push!(v);
-                    }
-                    Instr::StoreGlobal(g) => {
-                        let v = pop!();
-                        self.modules[module].globals[g as usize] = v;
-                    }
-                    Instr::LoadBuiltin(b) => {
-                        let v = self.builtins.get(b as usize).copied().unwrap_or(Value::Nil);
-                        push!(v);
-                    }
-                    Instr::NewCell(l) => {
-                        let v = pop!();
-                        let cell = self.heap.alloc(Object::Cell(v));
-                        set_local!(l, Value::Obj(cell));
-                    }
-                    Instr::LoadCell(l) => {
-                        let slot = local!(l);
-                        match self.cell_of(slot) {
-                            Ok(c) => {
-                                let v = self.cell_get(c);
-                                push!(v);
-                            }
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::StoreCell(l) => {
-                        let slot = local!(l);
-                        let v = pop!();
-                        match self.cell_of(slot) {
-                            Ok(c) => self.cell_set(c, v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Import(i) => {
-                        save!();
-                        match self.import(module, i as usize) {
-                            Ok(Some(v)) => self.stack.push(v),
-                            Ok(None) => {
-                                // The module's top-level code was pushed as a
-                                // frame; its result is the module object.
-                                reload!();
-                            }
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::GetField(name, cache) => {
-                        let obj = pop!();
-                        match self.get_field(obj, name, frame.proto, cache) {
-                            Ok(v) => push!(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::SetField(name, cache) => {
-                        let v = pop!();
-                        let obj = pop!();
-                        if let Err(e) = self.set_field(obj, name, v, frame.proto, cache) {
-                            throw!(e);
-                        }
-                    }
-                    Instr::GetIndex => {
-                        save!();
-                        let i = pop!();
-                        let obj = pop!();
-                        match self.get_index(obj, i) {
-                            Ok(v) => push!(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::SetIndex => {
-                        let v = pop!();
-                        let i = pop!();
-                        let obj = pop!();
-                        save!();
-                        if let Err(e) = self.set_index(obj, i, v) {
-                            throw!(e);
-                        }
-                    }
-                    Instr::GetSuper(name) => {
-                        let this = pop!();
-                        match self.get_super(frame.closure, this, name) {
-                            Ok(v) => push!(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Add | Instr::AddStore(_) | Instr::AddSetField(_) => {
-                        save!();
-                        binary!(ops::add)
-                    }
-                    Instr::Sub | Instr::SubStore(_) | Instr::SubSetField(_) => {
-                        save!();
-                        binary!(ops::sub)
-                    }
-                    Instr::Mul | Instr::MulStore(_) | Instr::MulSetField(_) => {
-                        save!();
-                        binary!(ops::mul)
-                    }
-                    Instr::Div | Instr::DivStore(_) | Instr::DivSetField(_) => {
-                        save!();
-                        binary!(ops::div)
-                    }
-                    Instr::Mod => {
-                        save!();
-                        binary!(ops::rem)
-                    }
-                    Instr::Pow => {
-                        save!();
-                        binary!(ops::pow)
-                    }
-                    Instr::BitAnd => binary!(ops::bit_and),
-                    Instr::BitOr => binary!(ops::bit_or),
-                    Instr::BitXor => binary!(ops::bit_xor),
-                    Instr::Shl => binary!(ops::shl),
-                    Instr::Shr => binary!(ops::shr),
-                    Instr::Neg => {
-                        save!();
-                        let a = pop!();
-                        match ops::neg(self, a) {
-                            Ok(v) => push!(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::BitNot => {
-                        let a = pop!();
-                        match ops::bit_not(self, a) {
-                            Ok(v) => push!(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Not => {
-                        let a = pop!();
-                        push!(Value::Bool(!a.truthy()));
-                    }
-                    // A fused compare-and-branch that the fast path left
-                    // compares alone; its JUMP_IF_FALSE follows.
-                    Instr::Eq | Instr::CmpJump(Cmp::Eq, _) => equality!(false),
-                    Instr::Ne | Instr::CmpJump(Cmp::Ne, _) => equality!(true),
-                    Instr::Lt | Instr::CmpJump(Cmp::Lt, _) => compare!(ops::lt),
-                    Instr::Le | Instr::CmpJump(Cmp::Le, _) => compare!(ops::le),
-                    Instr::Gt | Instr::CmpJump(Cmp::Gt, _) => compare!(ops::gt),
-                    Instr::Ge | Instr::CmpJump(Cmp::Ge, _) => compare!(ops::ge),
-                    Instr::Is => binary!(ops::is),
-                    Instr::IsCatch => binary!(ops::is_catch),
-                    Instr::Range | Instr::RangeIncl => {
-                        let b = pop!();
-                        let a = pop!();
-                        match self.make_range(a, b, *instr == Instr::RangeIncl) {
-                            Ok(v) => push!(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Jump(t) => {
-                        if (t as usize) < ip!() {
-                            // A safepoint: objects may move, so the frame's
-                            // closure is read again. An error it raises is
-                            // the jump's (its line, its handlers), so `ip`
-                            // moves only after it.
-                            save!();
-                            let polled = self.safepoint();
-                            frame = self.frames[self.frames.len() - 1];
-                            if let Err(e) = polled {
-                                throw!(e);
-                            }
-                        }
-                        goto!(t);
-                    }
-                    Instr::JumpIfFalse(t) => {
-                        if !pop!().truthy() {
-                            goto!(t);
-                        }
-                    }
-                    Instr::JumpIfTrue(t) => {
-                        if pop!().truthy() {
-                            goto!(t);
-                        }
-                    }
-                    Instr::AndJump(t) => {
-                        if peek!(1).truthy() {
-                            let _ = pop!();
-                        } else {
-                            goto!(t);
-                        }
-                    }
-                    Instr::OrJump(t) => {
-                        if peek!(1).truthy() {
-                            goto!(t);
-                        } else {
-                            let _ = pop!();
-                        }
-                    }
-                    Instr::JumpIfArg(l, t) => {
-                        let v = local!(l);
-                        if !matches!(v, Value::Obj(r) if r == self.absent()) {
-                            goto!(t);
-                        }
-                    }
-                    Instr::Iter => {
-                        save!();
-                        let x = pop!();
-                        match self.make_iter(x) {
-                            Ok(v) => self.stack.push(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::ForNext(l, t) | Instr::ForNextStore(l, _, t) => {
-                        save!();
-                        let it = local!(l);
-                        match self.iter_next(it, false) {
-                            Ok(true) => {}
-                            Ok(false) => goto!(t),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::RangeIter(inclusive) => {
-                        let b = pop!();
-                        let a = pop!();
-                        match self.make_range(a, b, inclusive) {
-                            Ok(v) => push!(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::ForNext2(l, t) => {
-                        save!();
-                        let it = local!(l);
-                        match self.iter_next(it, true) {
-                            Ok(true) => {}
-                            Ok(false) => goto!(t),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Call(argc) => {
-                        save!();
-                        let argc = usize::from(argc);
-                        let at = self.stack.len() - argc - 1;
-                        let callee = self.stack[at];
-                        match self.call_value_at(callee, at, argc) {
-                            Ok(true) => reload!(),
-                            Ok(false) => {}
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Invoke(name, argc, cache) => {
-                        save!();
-                        let argc = usize::from(argc);
-                        let at = self.stack.len() - argc - 1;
-                        if STATS {
-                            self.stats.calls += 1;
-                        }
-                        if let Some((func, receiver, data)) =
-                            self.native_fast::<STATS>(self.stack[at], frame.proto, cache)
-                        {
-                            self.native_data = data;
-                            if let Err(e) = self.call_native(func, receiver, at) {
-                                throw!(e);
-                            }
-                            break 'slow;
-                        }
-                        match self.invoke_at(name, argc, frame.proto, cache) {
-                            Ok(true) => reload!(),
-                            Ok(false) => {}
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::SuperInvoke(name, argc) => {
-                        save!();
-                        match self.super_invoke_at(frame.closure, name, argc as usize) {
-                            Ok(true) => reload!(),
-                            Ok(false) => {}
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Return => {
-                        let result = pop!();
-                        let done = self.frames.pop().expect("returning frame");
-                        let result = match done.on_return {
-                            OnReturn::Keep => Some(result),
-                            OnReturn::Receiver => Some(self.stack[done.base]),
-                            OnReturn::Discard => None,
-                        };
-                        self.stack.truncate(done.base);
-                        if let Some(v) = result {
-                            // Within the caller's reservation: the callee sat
-                            // on the caller's operand stack.
-                            push!(v);
-                        }
-                        if done.boundary || self.frames.len() < stop {
-                            return Ok(result.unwrap_or(Value::Nil));
-                        }
-                        // A safepoint, before the caller's frame is read.
-                        let polled = if self.safepoint_due() {
-                            self.safepoint()
-                        } else {
-                            Ok(())
-                        };
-                        reload!();
-                        if let Err(e) = polled {
-                            throw!(e);
-                        }
-                    }
-                    Instr::Throw => {
-                        let e = pop!();
-                        let e = self.prepare_throw(e);
-                        throw!(Exc::Error(e))
-                    }
-                    Instr::Closure(f) => match self.make_closure(module, f, frame.closure, base) {
-                        Ok(v) => push!(v),
-                        Err(e) => throw!(e),
-                    },
-                    Instr::Class(c, n) => {
-                        save!();
-                        match self.make_class(module, c as usize, n as usize) {
-                            Ok(v) => self.stack.push(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::List(n) => {
-                        let at = self.stack.len() - n as usize;
-                        let items: Vec<Value> = self.stack.drain(at..).collect();
-                        let r = self.heap.alloc(Object::List(items));
-                        push!(Value::Obj(r));
-                    }
-                    Instr::Map(n) => {
-                        save!();
-                        match self.make_map(n as usize) {
-                            Ok(v) => self.stack.push(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                    Instr::Str(n) => {
-                        save!();
-                        match self.concat_strs(n as usize) {
-                            Ok(v) => self.stack.push(v),
-                            Err(e) => throw!(e),
-                        }
-                    }
-                }
-            }
+            reload!();
             st = self.stack.as_mut_ptr();
             // SAFETY: the length is within the allocation.
             sp = unsafe { st.add(self.stack.len()) };
             rebase!();
         }
+    }
+
+    /// The slow path of the dispatch loop: one instruction, in full, on
+    /// the VM's stack, with the frame's `ip` just past it. Out of line, so
+    /// that the loop's fast path keeps its state in registers. Gives the
+    /// result of the frame at depth `stop` if the instruction returned
+    /// from it; otherwise the frames, the stack and the top frame's `ip`
+    /// say where to go on.
+    // One arm per instruction: long, and clippy's match-collapsing advice
+    // is declined as in `run_loop`.
+    #[allow(
+        clippy::too_many_lines,
+        clippy::collapsible_match,
+        clippy::collapsible_if,
+        unused_assignments
+    )]
+    #[inline(never)]
+    fn step_slow<const STATS: bool>(
+        &mut self,
+        instr: &Instr,
+        stop: usize,
+    ) -> Result<Option<Value>, Exc> {
+        let mut frame = *self.frames.last().expect("a frame to run");
+        // The running function's code. `self.code` only ever grows and each
+        // entry is an `Arc` it never drops, so the slice outlives the loop.
+        let mut code: *const [Instr] = frame.code.ptr();
+        // The next instruction, as a pointer into `code` (`pc`), so that
+        // fetching is one load; the frame keeps it as an index.
+        let mut pc: *const Instr;
+        // Points `pc` at instruction `i` of `code`. The verifier checks
+        // that every jump target and handler is an instruction boundary
+        // inside the function, frames hold only such indexes (or the end,
+        // while their last instruction runs), and fused instructions skip
+        // only over the sequence they replaced, so `pc` stays inside the
+        // code or at its end, from where nothing is fetched (control cannot
+        // fall off the end).
+        macro_rules! goto {
+            ($i:expr) => {{
+                let i = $i as usize;
+                debug_assert!(i <= code.len());
+                // SAFETY: see above.
+                pc = unsafe { code.cast::<Instr>().add(i) };
+            }};
+        }
+        // Skips the rest of a fused sequence.
+        macro_rules! skip {
+            ($n:expr) => {{
+                // SAFETY: the sequence's instructions follow in `code`
+                // (see `goto!`).
+                pc = unsafe { pc.add($n) };
+            }};
+        }
+        // The index of the next instruction.
+        macro_rules! ip {
+            () => {{
+                // SAFETY: `pc` points into `code` (see `goto!`).
+                unsafe { pc.offset_from(code.cast::<Instr>()) as usize }
+            }};
+        }
+        goto!(frame.ip);
+        let mut base = frame.base;
+        let mut module = frame.module as usize;
+        macro_rules! save {
+            () => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.ip = ip!();
+                }
+            };
+        }
+        macro_rules! reload {
+            () => {{
+                frame = *self.frames.last().expect("a frame to run");
+                code = frame.code.ptr();
+                goto!(frame.ip);
+                base = frame.base;
+                module = frame.module as usize;
+            }};
+        }
+        // Operand-stack access. The verifier proves that every instruction
+        // finds the operands it pops above the frame's locals (rule "stack
+        // height never negative") and never pushes past `max_stack` (rule
+        // "stack height never above the declared maximum"), and
+        // `push_frame` reserves `base + locals + max_stack` slots, so these
+        // need no checks.
+        macro_rules! pop {
+            () => {{
+                let n = self.stack.len();
+                debug_assert!(n > base);
+                // SAFETY: see above: there is an operand to pop, and
+                // `Value` is `Copy`, so shortening the length drops nothing.
+                unsafe {
+                    self.stack.set_len(n - 1);
+                    *self.stack.as_ptr().add(n - 1)
+                }
+            }};
+        }
+        macro_rules! push {
+            ($v:expr) => {{
+                let v = $v;
+                let n = self.stack.len();
+                debug_assert!(n < self.stack.capacity());
+                // SAFETY: see above: the slot is within the reserved
+                // capacity.
+                unsafe {
+                    self.stack.as_mut_ptr().add(n).write(v);
+                    self.stack.set_len(n + 1);
+                }
+            }};
+        }
+        macro_rules! peek {
+            ($depth:expr) => {{
+                let n = self.stack.len();
+                debug_assert!(n - base >= $depth);
+                // SAFETY: see above: the operand is there.
+                unsafe { *self.stack.as_ptr().add(n - $depth) }
+            }};
+        }
+        macro_rules! local {
+            ($l:expr) => {{
+                let i = base + $l as usize;
+                debug_assert!(i < self.stack.len());
+                // SAFETY: the verifier checks every local index against the
+                // function's `n_locals`, and `enter_closure` sized the frame
+                // to hold them.
+                unsafe { *self.stack.as_ptr().add(i) }
+            }};
+        }
+        macro_rules! set_local {
+            ($l:expr, $v:expr) => {{
+                let v = $v;
+                let i = base + $l as usize;
+                debug_assert!(i < self.stack.len());
+                // SAFETY: as for `local!`.
+                unsafe { *self.stack.as_mut_ptr().add(i) = v }
+            }};
+        }
+        macro_rules! throw {
+            ($e:expr) => {{
+                save!();
+                return Err($e);
+            }};
+        }
+        macro_rules! binary {
+            ($f:path) => {{
+                let b = pop!();
+                let a = pop!();
+                match $f(self, a, b) {
+                    Ok(v) => push!(v),
+                    Err(e) => throw!(e),
+                }
+            }};
+        }
+        // Replaces the two operands on top with `$v`.
+        macro_rules! replace2 {
+            ($v:expr) => {{
+                let v = $v;
+                let n = self.stack.len();
+                // SAFETY: two operands were there (verifier stack rule).
+                unsafe {
+                    self.stack.set_len(n - 1);
+                    *self.stack.as_mut_ptr().add(n - 2) = v;
+                }
+            }};
+        }
+        // The full comparison (the fast path took Ints and Floats).
+        macro_rules! compare {
+            ($slow:path) => {{
+                save!();
+                binary!($slow)
+            }};
+        }
+        macro_rules! equality {
+            ($negate:expr) => {{
+                save!();
+                let (a, b) = (peek!(2), peek!(1));
+                match self.eq_value(a, b) {
+                    Ok(v) => {
+                        let v = if $negate { Value::Bool(!v.truthy()) } else { v };
+                        replace2!(v);
+                    }
+                    Err(e) => throw!(e),
+                }
+            }};
+        }
+        // Native code that found old garbage under the heap limit could
+        // not free it (see `runtime::memory`): it goes before the next
+        // instruction that may allocate a large value, all of which
+        // come this way. Nothing moves, so the frame stays as it is.
+        if self.heap.garbage_pending() {
+            self.free_measured_garbage();
+        }
+        'slow: {
+            match *instr {
+                Instr::Nop => {}
+                Instr::Const(k) => {
+                    let v = self.modules[module].constants[k as usize];
+                    push!(v);
+                }
+                Instr::Int(i) => push!(Value::Int(i)),
+                Instr::Nil => push!(Value::Nil),
+                Instr::True => push!(Value::Bool(true)),
+                Instr::False => push!(Value::Bool(false)),
+                Instr::Pop => {
+                    let _ = pop!();
+                }
+                Instr::Dup => push!(peek!(1)),
+                Instr::Dup2 => {
+                    let (a, b) = (peek!(2), peek!(1));
+                    push!(a);
+                    push!(b);
+                }
+                Instr::Swap => {
+                    let n = self.stack.len();
+                    self.stack.swap(n - 1, n - 2);
+                }
+                Instr::LoadLocal(l) => {
+                    let v = local!(l);
+                    push!(v);
+                }
+                Instr::StoreLocal(l) => {
+                    let v = pop!();
+                    set_local!(l, v);
+                }
+                Instr::LoadLocal2(a, b) => {
+                    let (a, b) = (local!(a), local!(b));
+                    push!(a);
+                    push!(b);
+                    skip!(1);
+                }
+                // The slow paths of superinstructions do what the first
+                // instruction of their sequence does (see `fuse.rs`).
+                Instr::IncLocal(l, _)
+                | Instr::IndexLocals(l, _)
+                | Instr::AddLocals(l, _)
+                | Instr::SubLocals(l, _)
+                | Instr::MulLocals(l, _)
+                | Instr::DivLocals(l, _)
+                | Instr::AddLocal(l)
+                | Instr::SubLocal(l)
+                | Instr::MulLocal(l)
+                | Instr::DivLocal(l)
+                | Instr::LocalField(l, ..)
+                | Instr::LocalFieldStore(l, ..)
+                | Instr::LocalLocalField(l, ..)
+                | Instr::LocalDupField(l, _)
+                | Instr::SetFieldLocals(l, ..)
+                | Instr::CmpLocalsJump(_, l, ..)
+                | Instr::IndexLocalsStore(l, ..)
+                | Instr::SetIndexLocals(l, ..)
+                | Instr::CopyIndex(l, ..)
+                | Instr::ReturnLocal(l) => push!(local!(l)),
+                Instr::AddInt(k)
+                | Instr::SubInt(k)
+                | Instr::MulInt(k)
+                | Instr::DivInt(k)
+                | Instr::ModInt(k)
+                | Instr::CmpIntJump(_, k, _) => {
+                    push!(Value::Int(i64::from(k)))
+                }
+                Instr::LoadUpval(u) => {
+                    let cell = self.upvalue(frame.closure, u);
+                    let v = self.cell_get(cell);
+                    push!(v);
+                }
+                Instr::StoreUpval(u) => {
+                    let cell = self.upvalue(frame.closure, u);
+                    let v = pop!();
+                    self.cell_set(cell, v);
+                }
+                Instr::LoadGlobal(g) => {
+                    let v = self.modules[module].globals[g as usize];
+                    push!(v);
+                }
+                Instr::StoreGlobal(g) => {
+                    let v = pop!();
+                    self.modules[module].globals[g as usize] = v;
+                }
+                Instr::LoadBuiltin(b) => {
+                    let v = self.builtins.get(b as usize).copied().unwrap_or(Value::Nil);
+                    push!(v);
+                }
+                Instr::NewCell(l) => {
+                    let v = pop!();
+                    let cell = self.heap.alloc(Object::Cell(v));
+                    set_local!(l, Value::Obj(cell));
+                }
+                Instr::LoadCell(l) => {
+                    let slot = local!(l);
+                    match self.cell_of(slot) {
+                        Ok(c) => {
+                            let v = self.cell_get(c);
+                            push!(v);
+                        }
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::StoreCell(l) => {
+                    let slot = local!(l);
+                    let v = pop!();
+                    match self.cell_of(slot) {
+                        Ok(c) => self.cell_set(c, v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Import(i) => {
+                    save!();
+                    match self.import(module, i as usize) {
+                        Ok(Some(v)) => self.stack.push(v),
+                        Ok(None) => {
+                            // The module's top-level code was pushed as a
+                            // frame; its result is the module object.
+                            reload!();
+                        }
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::GetField(name, cache) => {
+                    let obj = pop!();
+                    match self.get_field(obj, name, frame.proto, cache) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::SetField(name, cache) => {
+                    let v = pop!();
+                    let obj = pop!();
+                    if let Err(e) = self.set_field(obj, name, v, frame.proto, cache) {
+                        throw!(e);
+                    }
+                }
+                Instr::GetIndex => {
+                    save!();
+                    let i = pop!();
+                    let obj = pop!();
+                    match self.get_index(obj, i) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::SetIndex => {
+                    let v = pop!();
+                    let i = pop!();
+                    let obj = pop!();
+                    save!();
+                    if let Err(e) = self.set_index(obj, i, v) {
+                        throw!(e);
+                    }
+                }
+                Instr::GetSuper(name) => {
+                    let this = pop!();
+                    match self.get_super(frame.closure, this, name) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Add | Instr::AddStore(_) | Instr::AddSetField(_) => {
+                    save!();
+                    binary!(ops::add)
+                }
+                Instr::Sub | Instr::SubStore(_) | Instr::SubSetField(_) => {
+                    save!();
+                    binary!(ops::sub)
+                }
+                Instr::Mul | Instr::MulStore(_) | Instr::MulSetField(_) => {
+                    save!();
+                    binary!(ops::mul)
+                }
+                Instr::Div | Instr::DivStore(_) | Instr::DivSetField(_) => {
+                    save!();
+                    binary!(ops::div)
+                }
+                Instr::Mod => {
+                    save!();
+                    binary!(ops::rem)
+                }
+                Instr::Pow => {
+                    save!();
+                    binary!(ops::pow)
+                }
+                Instr::BitAnd => binary!(ops::bit_and),
+                Instr::BitOr => binary!(ops::bit_or),
+                Instr::BitXor => binary!(ops::bit_xor),
+                Instr::Shl => binary!(ops::shl),
+                Instr::Shr => binary!(ops::shr),
+                Instr::Neg => {
+                    save!();
+                    let a = pop!();
+                    match ops::neg(self, a) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::BitNot => {
+                    let a = pop!();
+                    match ops::bit_not(self, a) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Not => {
+                    let a = pop!();
+                    push!(Value::Bool(!a.truthy()));
+                }
+                // A fused compare-and-branch that the fast path left
+                // compares alone; its JUMP_IF_FALSE follows.
+                Instr::Eq | Instr::CmpJump(Cmp::Eq, _) => equality!(false),
+                Instr::Ne | Instr::CmpJump(Cmp::Ne, _) => equality!(true),
+                Instr::Lt | Instr::CmpJump(Cmp::Lt, _) => compare!(ops::lt),
+                Instr::Le | Instr::CmpJump(Cmp::Le, _) => compare!(ops::le),
+                Instr::Gt | Instr::CmpJump(Cmp::Gt, _) => compare!(ops::gt),
+                Instr::Ge | Instr::CmpJump(Cmp::Ge, _) => compare!(ops::ge),
+                Instr::Is => binary!(ops::is),
+                Instr::IsCatch => binary!(ops::is_catch),
+                Instr::Range | Instr::RangeIncl => {
+                    let b = pop!();
+                    let a = pop!();
+                    match self.make_range(a, b, *instr == Instr::RangeIncl) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Jump(t) => {
+                    if (t as usize) < ip!() {
+                        // A safepoint: objects may move, so the frame's
+                        // closure is read again. An error it raises is
+                        // the jump's (its line, its handlers), so `ip`
+                        // moves only after it.
+                        save!();
+                        let polled = self.safepoint();
+                        frame = self.frames[self.frames.len() - 1];
+                        if let Err(e) = polled {
+                            throw!(e);
+                        }
+                    }
+                    goto!(t);
+                }
+                Instr::JumpIfFalse(t) => {
+                    if !pop!().truthy() {
+                        goto!(t);
+                    }
+                }
+                Instr::JumpIfTrue(t) => {
+                    if pop!().truthy() {
+                        goto!(t);
+                    }
+                }
+                Instr::AndJump(t) => {
+                    if peek!(1).truthy() {
+                        let _ = pop!();
+                    } else {
+                        goto!(t);
+                    }
+                }
+                Instr::OrJump(t) => {
+                    if peek!(1).truthy() {
+                        goto!(t);
+                    } else {
+                        let _ = pop!();
+                    }
+                }
+                Instr::JumpIfArg(l, t) => {
+                    let v = local!(l);
+                    if !matches!(v, Value::Obj(r) if r == self.absent()) {
+                        goto!(t);
+                    }
+                }
+                Instr::Iter => {
+                    save!();
+                    let x = pop!();
+                    match self.make_iter(x) {
+                        Ok(v) => self.stack.push(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::ForNext(l, t) | Instr::ForNextStore(l, _, t) => {
+                    save!();
+                    let it = local!(l);
+                    match self.iter_next(it, false) {
+                        Ok(true) => {}
+                        Ok(false) => goto!(t),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::RangeIter(inclusive) => {
+                    let b = pop!();
+                    let a = pop!();
+                    match self.make_range(a, b, inclusive) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::ForNext2(l, t) => {
+                    save!();
+                    let it = local!(l);
+                    match self.iter_next(it, true) {
+                        Ok(true) => {}
+                        Ok(false) => goto!(t),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Call(argc) => {
+                    save!();
+                    let argc = usize::from(argc);
+                    let at = self.stack.len() - argc - 1;
+                    let callee = self.stack[at];
+                    match self.call_value_at(callee, at, argc) {
+                        Ok(true) => reload!(),
+                        Ok(false) => {}
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Invoke(name, argc, cache) => {
+                    save!();
+                    let argc = usize::from(argc);
+                    let at = self.stack.len() - argc - 1;
+                    if STATS {
+                        self.stats.calls += 1;
+                    }
+                    if let Some((func, receiver, data)) =
+                        self.native_fast::<STATS>(self.stack[at], frame.proto, cache)
+                    {
+                        self.native_data = data;
+                        if let Err(e) = self.call_native(func, receiver, at) {
+                            throw!(e);
+                        }
+                        break 'slow;
+                    }
+                    match self.invoke_at(name, argc, frame.proto, cache) {
+                        Ok(true) => reload!(),
+                        Ok(false) => {}
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::SuperInvoke(name, argc) => {
+                    save!();
+                    match self.super_invoke_at(frame.closure, name, argc as usize) {
+                        Ok(true) => reload!(),
+                        Ok(false) => {}
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Return => {
+                    let result = pop!();
+                    let done = self.frames.pop().expect("returning frame");
+                    let result = match done.on_return {
+                        OnReturn::Keep => Some(result),
+                        OnReturn::Receiver => Some(self.stack[done.base]),
+                        OnReturn::Discard => None,
+                    };
+                    self.stack.truncate(done.base);
+                    if let Some(v) = result {
+                        // Within the caller's reservation: the callee sat
+                        // on the caller's operand stack.
+                        push!(v);
+                    }
+                    if done.boundary || self.frames.len() < stop {
+                        return Ok(Some(result.unwrap_or(Value::Nil)));
+                    }
+                    // A safepoint, before the caller's frame is read.
+                    let polled = if self.safepoint_due() {
+                        self.safepoint()
+                    } else {
+                        Ok(())
+                    };
+                    reload!();
+                    if let Err(e) = polled {
+                        throw!(e);
+                    }
+                }
+                Instr::Throw => {
+                    let e = pop!();
+                    let e = self.prepare_throw(e);
+                    throw!(Exc::Error(e))
+                }
+                Instr::Closure(f) => match self.make_closure(module, f, frame.closure, base) {
+                    Ok(v) => push!(v),
+                    Err(e) => throw!(e),
+                },
+                Instr::Class(c, n) => {
+                    save!();
+                    match self.make_class(module, c as usize, n as usize) {
+                        Ok(v) => self.stack.push(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::List(n) => {
+                    let at = self.stack.len() - n as usize;
+                    let items: Vec<Value> = self.stack.drain(at..).collect();
+                    let r = self.heap.alloc(Object::List(items));
+                    push!(Value::Obj(r));
+                }
+                Instr::Map(n) => {
+                    save!();
+                    match self.make_map(n as usize) {
+                        Ok(v) => self.stack.push(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+                Instr::Str(n) => {
+                    save!();
+                    match self.concat_strs(n as usize) {
+                        Ok(v) => self.stack.push(v),
+                        Err(e) => throw!(e),
+                    }
+                }
+            }
+        }
+        save!();
+        Ok(None)
     }
 
     /// `GET_FIELD`'s fast path: the field of an instance whose class the
@@ -1490,10 +1623,7 @@ impl Vm {
         let Object::Instance(inst) = self.heap.get(r) else {
             return None;
         };
-        let e = self.caches[proto as usize][cache as usize].first();
-        if e.class != inst.class {
-            return None;
-        }
+        let e = self.caches[proto as usize][cache as usize].fast(inst.class)?;
         inst.fields.get(e.slot as usize)
     }
 
@@ -1564,13 +1694,12 @@ impl Vm {
         cache: u32,
     ) -> bool {
         let Value::Obj(r) = obj else { return false };
-        let e = *self.caches[proto as usize][cache as usize].first();
         let Object::Instance(inst) = self.heap.get_mut(r) else {
             return false;
         };
-        if e.class != inst.class {
+        let Some(e) = self.caches[proto as usize][cache as usize].fast(inst.class) else {
             return false;
-        }
+        };
         let Some(slot) = inst.fields.get_mut(e.slot as usize) else {
             return false;
         };
@@ -1594,10 +1723,7 @@ impl Vm {
         let Object::Instance(inst) = self.heap.get(r) else {
             return None;
         };
-        let e = self.caches[proto as usize][cache as usize].first();
-        if e.class != inst.class {
-            return None;
-        }
+        let e = self.caches[proto as usize][cache as usize].fast(inst.class)?;
         let Value::Obj(m) = e.method else { return None };
         let Object::Closure(c) = self.heap.get(m) else {
             return None;

@@ -1,0 +1,31 @@
+//! A pointer to a prototype's linked code, kept in frames and call info.
+
+use super::instr::Instr;
+
+/// A prototype's instructions, as the dispatch loop reads them: a pointer
+/// to the `Arc<[Instr]>` that `Vm::code` holds for the prototype. `Vm::code`
+/// only grows and never drops an entry while the VM lives, and frames and
+/// `CallInfo`s live no longer than the VM, so the pointer stays valid; the
+/// instructions are never written after linking. Kept in each frame so that
+/// a return finds its caller's code in the frame it pops to.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeRef(*const [Instr]);
+
+// SAFETY: a `CodeRef` is a shared reference to immutable instructions in
+// an `Arc<[Instr]>` the VM owns (see above), which is itself `Send` and
+// `Sync`; it is only read through.
+unsafe impl Send for CodeRef {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for CodeRef {}
+
+impl CodeRef {
+    /// The code of a prototype; `code` must be the VM's own `Arc` for it
+    /// (see the type's invariant).
+    pub fn of(code: &std::sync::Arc<[Instr]>) -> CodeRef {
+        CodeRef(std::ptr::from_ref::<[Instr]>(code))
+    }
+
+    pub fn ptr(self) -> *const [Instr] {
+        self.0
+    }
+}
