@@ -487,6 +487,10 @@ impl Vm {
             // ends with `continue`; one that does not falls through,
             // having changed nothing, to the slow path below.
             match *instr {
+                // With an arm for every instruction from the first to the
+                // last, the jump table spans them all and dispatch needs no
+                // range check.
+                Instr::Nop => continue,
                 Instr::Const(k) => {
                     fpush!(self.modules[module].constants[k as usize]);
                     continue;
@@ -991,7 +995,7 @@ impl Vm {
             // SAFETY: (as above).
             unsafe { self.stack.set_len(len) };
             save!();
-            match self.step_slow::<STATS>(instr, stop) {
+            match self.step_slow::<STATS>(stop) {
                 Ok(None) => {}
                 Ok(Some(v)) => return Ok(v),
                 Err(e) => return Err(e),
@@ -1004,8 +1008,8 @@ impl Vm {
         }
     }
 
-    /// The slow path of the dispatch loop: one instruction, in full, on
-    /// the VM's stack, with the frame's `ip` just past it. Out of line, so
+    /// The slow path of the dispatch loop: the instruction before the top
+    /// frame's `ip`, in full, on the VM's stack. Out of line, so
     /// that the loop's fast path keeps its state in registers. Gives the
     /// result of the frame at depth `stop` if the instruction returned
     /// from it; otherwise the frames, the stack and the top frame's `ip`
@@ -1019,11 +1023,7 @@ impl Vm {
         unused_assignments
     )]
     #[inline(never)]
-    fn step_slow<const STATS: bool>(
-        &mut self,
-        instr: &Instr,
-        stop: usize,
-    ) -> Result<Option<Value>, Exc> {
+    fn step_slow<const STATS: bool>(&mut self, stop: usize) -> Result<Option<Value>, Exc> {
         let mut frame = *self.frames.last().expect("a frame to run");
         // The running function's code. `self.code` only ever grows and each
         // entry is an `Arc` it never drops, so the slice outlives the loop.
@@ -1062,6 +1062,11 @@ impl Vm {
             }};
         }
         goto!(frame.ip);
+        // The instruction to run: the one before `ip`.
+        debug_assert!(frame.ip >= 1);
+        // SAFETY: `ip` is just past the instruction the loop fetched, inside
+        // the code.
+        let instr: &Instr = unsafe { &*pc.sub(1) };
         let mut base = frame.base;
         let mut module = frame.module as usize;
         macro_rules! save {
@@ -1855,7 +1860,9 @@ impl Vm {
     #[inline(always)]
     fn range_next(&mut self, it: Value) -> Option<Option<i64>> {
         let Value::Obj(r) = it else { return None };
-        match self.heap.get_mut(r) {
+        // Advancing writes only Ints into the cursor: no reference for the
+        // write barrier to remember.
+        match self.heap.get_mut_unbarriered(r) {
             Object::Iter(state) => match &mut **state {
                 IterObj::Range(c) => Some(c.advance()),
                 _ => None,
