@@ -156,6 +156,13 @@ pub enum Instr {
     CopyIndex(u16, u16, u16, u16),
     /// `LOAD_LOCAL l; RETURN`.
     ReturnLocal(u16),
+    /// `RANGE` (`RANGE_INCL` with `true`) starting a counted range loop
+    /// (see `range_loop.rs`): the first value goes to slot `h`, the end
+    /// (exclusive) to slot `h + 1`, and `ITER; STORE_LOCAL it` is skipped.
+    RangeLoop(bool, u16),
+    /// `FOR_NEXT it, t; STORE_LOCAL v` of a counted range loop: counts in
+    /// slots `h` and `h + 1`. Fields: `h`, `it`, `v`, `t`.
+    ForRange(u16, u16, u16, u32),
 }
 
 /// The arithmetic a fused instruction performs.

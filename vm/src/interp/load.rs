@@ -201,9 +201,12 @@ impl Vm {
             } else {
                 cf.str_const(f.name).unwrap_or("?").to_string()
             };
-            let proto = translate(f, cf, &mut self.symbols, index as u32, display, reloc);
+            let mut proto = translate(f, cf, &mut self.symbols, index as u32, display, reloc);
             let caches = vec![Site::default(); proto.n_caches as usize];
             let mut code = proto.code.clone();
+            let captured = captured_locals(cf, &code);
+            proto.n_locals =
+                super::range_loop::rewrite(&mut code, &proto.handlers, &captured, proto.n_locals);
             super::fuse::fuse(&mut code);
             let code: Arc<[Instr]> = Arc::from(code);
             let code_ref = CodeRef::of(&code);
@@ -475,4 +478,21 @@ fn link_imports(cf: &ClassFile, dir: Option<PathBuf>) -> Vec<Import> {
             dir: dir.clone(),
         })
         .collect()
+}
+
+/// The locals of a function that the closures it makes capture.
+fn captured_locals(cf: &ClassFile, code: &[Instr]) -> Vec<u16> {
+    let mut captured = Vec::new();
+    for instr in code {
+        if let Instr::Closure(f) = instr {
+            if let Some(inner) = cf.functions.get(*f as usize) {
+                for u in &inner.upvalues {
+                    if let crate::classfile::Upvalue::Local(l) = u {
+                        captured.push(*l);
+                    }
+                }
+            }
+        }
+    }
+    captured
 }

@@ -23,6 +23,7 @@ pub mod iter;
 pub mod link;
 pub mod load;
 pub mod members;
+pub mod range_loop;
 // The dispatch loop: unchecked operand-stack, local and code access, each
 // justified by a verifier rule.
 #[allow(unsafe_code)]

@@ -894,6 +894,35 @@ impl Vm {
                         continue;
                     }
                 }
+                Instr::RangeLoop(inclusive, h) => {
+                    if let (Value::Int(first), Value::Int(end)) = (fpeek!(2), fpeek!(1)) {
+                        let end = if inclusive {
+                            end.checked_add(1)
+                        } else {
+                            Some(end)
+                        };
+                        if let Some(end) = end {
+                            fdrop!(2);
+                            fset!(h, Value::Int(first));
+                            fset!(h + 1, Value::Int(end));
+                            skip!(2);
+                            continue;
+                        }
+                    }
+                }
+                Instr::ForRange(h, _, v, t) => {
+                    if let (Value::Int(next), Value::Int(end)) = (floc!(h), floc!(h + 1)) {
+                        if next < end {
+                            fset!(v, Value::Int(next));
+                            // Below `end`, so `next + 1` does not overflow.
+                            fset!(h, Value::Int(next + 1));
+                            skip!(1);
+                        } else {
+                            goto!(t);
+                        }
+                        continue;
+                    }
+                }
                 Instr::ForNext(l, t) => match self.range_next(floc!(l)) {
                     Some(Some(i)) => {
                         fpush!(Value::Int(i));
@@ -1428,6 +1457,19 @@ impl Vm {
                         Err(e) => throw!(e),
                     }
                 }
+                // No count for this loop (a bound not an Int, or an
+                // inclusive end at the largest Int): `h` says so to
+                // `FOR_RANGE`, and the range is made as `RANGE` makes it,
+                // for `ITER; STORE_LOCAL it` to follow.
+                Instr::RangeLoop(inclusive, h) => {
+                    set_local!(h, Value::Nil);
+                    let b = pop!();
+                    let a = pop!();
+                    match self.make_range(a, b, inclusive) {
+                        Ok(v) => push!(v),
+                        Err(e) => throw!(e),
+                    }
+                }
                 Instr::Jump(t) => {
                     if (t as usize) < ip!() {
                         // A safepoint: objects may move, so the frame's
@@ -1481,7 +1523,9 @@ impl Vm {
                         Err(e) => throw!(e),
                     }
                 }
-                Instr::ForNext(l, t) | Instr::ForNextStore(l, _, t) => {
+                Instr::ForNext(l, t)
+                | Instr::ForNextStore(l, _, t)
+                | Instr::ForRange(_, l, _, t) => {
                     save!();
                     let it = local!(l);
                     match self.iter_next(it, false) {
