@@ -13,6 +13,28 @@ use crate::value::{ObjRef, Value};
 /// Containers nested deeper than this print as `...`.
 const MAX_DEPTH: usize = 200;
 
+/// An Int's decimal text, written into `buf` (20 bytes hold any `i64`):
+/// formatting without `fmt`'s machinery or a heap buffer, since `str(i)`
+/// and `"${i}"` are common in inner loops.
+pub fn int_text(i: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Only ASCII digits and '-' were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
 /// `str(v)`. The text is built in a buffer that grows only after checking
 /// the heap limit (see [`memory::grow_text`]): `MemoryError` as soon as
 /// it would pass it.
@@ -118,7 +140,7 @@ fn write(
     match v {
         Value::Nil => push_text(vm, out, "nil"),
         Value::Bool(b) => push_text(vm, out, if b { "true" } else { "false" }),
-        Value::Int(i) => push_text(vm, out, &i.to_string()),
+        Value::Int(i) => push_text(vm, out, int_text(i, &mut [0; 20])),
         Value::Float(f) => push_text(vm, out, &float_repr(f)),
         Value::Obj(r) => write_obj(vm, r, quoted, seen, out),
     }
@@ -307,6 +329,25 @@ fn is_default_to_string(vm: &Vm, m: Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn int_text_matches_to_string() {
+        for i in [
+            0,
+            7,
+            -7,
+            10,
+            -10,
+            99,
+            1000,
+            123_456_789,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ] {
+            assert_eq!(int_text(i, &mut [0; 20]), i.to_string());
+        }
+    }
 
     #[test]
     fn quoted_len_is_the_length_quote_writes() {

@@ -151,7 +151,12 @@ fn concat(vm: &Vm, x: ObjRef, y: ObjRef, room: usize) -> Joined {
             let mut out = String::with_capacity(len);
             out.push_str(&s.text);
             out.push_str(&t.text);
-            Joined::Done(Object::Str(StrObj::new(out)))
+            // Known from the parts: the text need not be scanned again.
+            Joined::Done(Object::Str(StrObj {
+                text: out.into_boxed_str(),
+                ascii: s.ascii && t.ascii,
+                chars: s.chars + t.chars,
+            }))
         }
         (Object::List(s), Object::List(t)) => {
             let len = s.len().saturating_add(t.len());

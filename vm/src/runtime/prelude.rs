@@ -180,10 +180,11 @@ fn print(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
 
 fn str_fn(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "str", args, 1, 1)?;
-    if let Value::Obj(r) = args[0] {
-        if vm.str_ref(r).is_some() {
-            return Ok(args[0]);
-        }
+    match args[0] {
+        Value::Obj(r) if vm.str_ref(r).is_some() => return Ok(args[0]),
+        // Short, so the heap limit need not be consulted first.
+        Value::Int(i) => return Ok(vm.str_value(format::int_text(i, &mut [0; 20]))),
+        _ => {}
     }
     let s = format::to_str(vm, args[0])?;
     Ok(vm.str_value(s))
