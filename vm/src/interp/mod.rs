@@ -235,6 +235,11 @@ impl Vm {
         Value::Obj(self.heap.alloc(Object::Str(StrObj::new(s))))
     }
 
+    /// [`Vm::str_value`] of a string whose ASCII flag and length are known.
+    pub(crate) fn str_value_of(&mut self, s: StrObj) -> Value {
+        Value::Obj(self.heap.alloc(Object::Str(s)))
+    }
+
     pub fn class(&self, name: &str) -> ObjRef {
         self.classes[name]
     }
