@@ -476,6 +476,71 @@ mod tests {
         assert_eq!(code, before);
     }
 
+    /// Random code (targets and handlers anywhere, in range or not, and
+    /// many loop patterns) never panics, and every rewrite is a loop
+    /// pattern given fresh slots.
+    #[test]
+    fn random_code_is_rewritten_only_where_a_loop_was() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let mut rewritten = 0;
+        for _ in 0..3000 {
+            let len = next(48) as usize;
+            let mut code = Vec::new();
+            while code.len() < len {
+                let t = next(len as u64 + 4) as u32;
+                let l = next(4) as u16;
+                match next(12) {
+                    0..=3 => code.extend(range_loop(if next(2) == 0 {
+                        Instr::Range
+                    } else {
+                        Instr::RangeIncl
+                    })),
+                    4 => code.push(Instr::Jump(t)),
+                    5 => code.push(Instr::JumpIfFalse(t)),
+                    6 => code.push(Instr::StoreLocal(l)),
+                    7 => code.push(Instr::LoadLocal(l)),
+                    8 => code.push(Instr::ForNext(l, t)),
+                    9 => code.push(Instr::Closure(0)),
+                    10 => code.push(Instr::Return),
+                    _ => code.push(Instr::Nop),
+                }
+            }
+            let handlers: Vec<(u32, u32, u32, u16)> = (0..next(3))
+                .map(|_| {
+                    let b = len as u64 + 4;
+                    (next(b) as u32, next(b) as u32, next(b) as u32, 0)
+                })
+                .collect();
+            let before = code.clone();
+            let n = rewrite(&mut code, &handlers, &[next(4) as u16], 4);
+            let mut fresh = 4;
+            for (i, (was, now)) in before.iter().zip(&code).enumerate() {
+                match (was, now) {
+                    (a, b) if a == b => {}
+                    (Instr::Range | Instr::RangeIncl, Instr::RangeLoop(_, h)) => {
+                        assert_eq!(*h, fresh);
+                        assert!(matches!(code[i + 3], Instr::ForRange(h2, ..) if h2 == *h));
+                        fresh += 2;
+                    }
+                    (Instr::ForNext(it, t), Instr::ForRange(_, it2, _, t2)) => {
+                        assert_eq!((it, t), (it2, t2));
+                    }
+                    (a, b) => panic!("{a:?} became {b:?} at {i}"),
+                }
+            }
+            assert_eq!(n, fresh);
+            rewritten += usize::from(fresh > 4);
+        }
+        // Some loops qualify, so both kinds of change were checked.
+        assert!(rewritten > 100, "{rewritten}");
+    }
+
     #[test]
     fn no_slots_past_the_largest_local_count() {
         let mut code = range_loop(Instr::Range);
