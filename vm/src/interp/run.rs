@@ -1,8 +1,13 @@
 //! The dispatch loop.
 //!
-//! Hot state — the current prototype's code, the instruction index and the
-//! frame base — lives in locals and is written back to the frame only where
-//! an instruction may call, return, throw or switch fibers.
+//! Two parts. `run_loop` is the fast path: the common cases of the hottest
+//! instructions, with the hot state (the code, the next instruction, the
+//! stack top and frame base) in locals, written back to the frame only where
+//! an instruction calls, returns or throws. Everything else goes to
+//! `step_slow`, out of line, which runs one instruction in full on the VM's
+//! stack; the loop saves the frame's `ip` before it and reloads the frame
+//! after. Keeping the slow path's many calls out of the loop lets LLVM keep
+//! the loop's state in registers.
 
 use super::cache::{Hit, Kind};
 use super::fiber::{Frame, OnReturn};
