@@ -166,6 +166,23 @@ pub enum Instr {
 }
 
 /// The arithmetic a fused instruction performs.
+impl Instr {
+    /// The target of a conditional branch of the class file's set: one that
+    /// jumps or falls through to the next instruction.
+    pub fn branch_target(&mut self) -> Option<&mut u32> {
+        match self {
+            Instr::JumpIfFalse(t)
+            | Instr::JumpIfTrue(t)
+            | Instr::AndJump(t)
+            | Instr::OrJump(t)
+            | Instr::JumpIfArg(_, t)
+            | Instr::ForNext(_, t)
+            | Instr::ForNext2(_, t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arith {
     Add,

@@ -307,15 +307,8 @@ fn route_backward_branches(
     let n = code.len();
     let mut routed = Vec::new();
     for (at, instr) in code.iter_mut().enumerate() {
-        let target = match instr {
-            Instr::JumpIfFalse(t)
-            | Instr::JumpIfTrue(t)
-            | Instr::AndJump(t)
-            | Instr::OrJump(t)
-            | Instr::JumpIfArg(_, t)
-            | Instr::ForNext(_, t)
-            | Instr::ForNext2(_, t) => t,
-            _ => continue,
+        let Some(target) = instr.branch_target() else {
+            continue;
         };
         if *target as usize > at {
             continue;

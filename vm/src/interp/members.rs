@@ -445,7 +445,7 @@ impl Vm {
         for part in parts {
             match *part {
                 Value::Int(i) => {
-                    let digits = format::int_text(i, &mut [0; 20]).len();
+                    let digits = format::int_text_len(i);
                     len += digits;
                     chars += digits;
                 }

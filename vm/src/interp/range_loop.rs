@@ -279,18 +279,11 @@ impl Flow {
 
 /// Where an instruction of the class file's set jumps, and whether it
 /// falls through to the next.
-fn jump(instr: Instr) -> (Option<u32>, bool) {
+fn jump(mut instr: Instr) -> (Option<u32>, bool) {
     match instr {
         Instr::Jump(t) => (Some(t), false),
-        Instr::JumpIfFalse(t)
-        | Instr::JumpIfTrue(t)
-        | Instr::AndJump(t)
-        | Instr::OrJump(t)
-        | Instr::JumpIfArg(_, t)
-        | Instr::ForNext(_, t)
-        | Instr::ForNext2(_, t) => (Some(t), true),
         Instr::Return | Instr::Throw => (None, false),
-        _ => (None, true),
+        _ => (instr.branch_target().copied(), true),
     }
 }
 

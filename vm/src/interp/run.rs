@@ -41,6 +41,85 @@ unsafe fn copy_words(dst: *mut Value, src: *const Value) {
     }
 }
 
+/// The state both halves of the dispatch loop keep of the running frame,
+/// in locals named by the caller: the frame, its code, the next
+/// instruction (`pc`), its base and module, read from the top frame; and
+/// the macros that move and save it: `goto!(i)`, `skip!(n)`, `ip!()`,
+/// `save!()` (the next instruction's index into the top frame),
+/// `reload!()` (all of it from the top frame) and `throw!(e)`.
+macro_rules! frame_state {
+    ($vm:ident, $frame:ident, $code:ident, $pc:ident, $base:ident, $module:ident) => {
+        let mut $frame = *$vm.frames.last().expect("a frame to run");
+        // The running function's code. `self.code` only ever grows and each
+        // entry is an `Arc` it never drops, so the slice outlives the loop.
+        let mut $code: *const [Instr] = $frame.code.ptr();
+        // The next instruction, as a pointer into `code` (`pc`), so that
+        // fetching is one load; the frame keeps it as an index.
+        let mut $pc: *const Instr;
+        // Points `pc` at instruction `i` of `code`. The verifier checks
+        // that every jump target and handler is an instruction boundary
+        // inside the function, frames hold only such indexes (or the end,
+        // while their last instruction runs), and fused instructions skip
+        // only over the sequence they replaced, so `pc` stays inside the
+        // code or at its end, from where nothing is fetched (control cannot
+        // fall off the end).
+        #[allow(unused_macros)]
+        macro_rules! goto {
+            ($i:expr) => {{
+                let i = $i as usize;
+                debug_assert!(i <= $code.len());
+                // SAFETY: see above.
+                $pc = unsafe { $code.cast::<Instr>().add(i) };
+            }};
+        }
+        // Skips the rest of a fused sequence.
+        #[allow(unused_macros)]
+        macro_rules! skip {
+            ($n:expr) => {{
+                // SAFETY: the sequence's instructions follow in `code`
+                // (see `goto!`).
+                $pc = unsafe { $pc.add($n) };
+            }};
+        }
+        // The index of the next instruction.
+        #[allow(unused_macros)]
+        macro_rules! ip {
+            () => {{
+                // SAFETY: `pc` points into `code` (see `goto!`).
+                unsafe { $pc.offset_from($code.cast::<Instr>()) as usize }
+            }};
+        }
+        goto!($frame.ip);
+        let mut $base = $frame.base;
+        let mut $module = $frame.module as usize;
+        #[allow(unused_macros)]
+        macro_rules! save {
+            () => {
+                if let Some(f) = $vm.frames.last_mut() {
+                    f.ip = ip!();
+                }
+            };
+        }
+        #[allow(unused_macros)]
+        macro_rules! reload {
+            () => {{
+                $frame = *$vm.frames.last().expect("a frame to run");
+                $code = $frame.code.ptr();
+                goto!($frame.ip);
+                $base = $frame.base;
+                $module = $frame.module as usize;
+            }};
+        }
+        #[allow(unused_macros)]
+        macro_rules! throw {
+            ($e:expr) => {{
+                save!();
+                return Err($e);
+            }};
+        }
+    };
+}
+
 impl Vm {
     /// Runs until the frame at depth `stop` (a boundary frame) returns, and
     /// gives its result. After [`Exc::OutOfFuel`], see
@@ -99,71 +178,10 @@ impl Vm {
         clippy::collapsible_if
     )]
     fn run_loop<const STATS: bool>(&mut self, stop: usize) -> Result<Value, Exc> {
-        let mut frame = *self.frames.last().expect("a frame to run");
-        // The running function's code. `self.code` only ever grows and each
-        // entry is an `Arc` it never drops, so the slice outlives the loop.
-        let mut code: *const [Instr] = frame.code.ptr();
-        // The next instruction, as a pointer into `code` (`pc`), so that
-        // fetching is one load; the frame keeps it as an index.
-        let mut pc: *const Instr;
-        // Points `pc` at instruction `i` of `code`. The verifier checks
-        // that every jump target and handler is an instruction boundary
-        // inside the function, frames hold only such indexes (or the end,
-        // while their last instruction runs), and fused instructions skip
-        // only over the sequence they replaced, so `pc` stays inside the
-        // code or at its end, from where nothing is fetched (control cannot
-        // fall off the end).
-        macro_rules! goto {
-            ($i:expr) => {{
-                let i = $i as usize;
-                debug_assert!(i <= code.len());
-                // SAFETY: see above.
-                pc = unsafe { code.cast::<Instr>().add(i) };
-            }};
-        }
-        // Skips the rest of a fused sequence.
-        macro_rules! skip {
-            ($n:expr) => {{
-                // SAFETY: the sequence's instructions follow in `code`
-                // (see `goto!`).
-                pc = unsafe { pc.add($n) };
-            }};
-        }
-        // The index of the next instruction.
-        macro_rules! ip {
-            () => {{
-                // SAFETY: `pc` points into `code` (see `goto!`).
-                unsafe { pc.offset_from(code.cast::<Instr>()) as usize }
-            }};
-        }
-        goto!(frame.ip);
+        frame_state!(self, frame, code, pc, base, module);
         // A return may stay in the loop while frames remain above `stop`
         // (and never pops the bottom frame).
         let stop_above = stop.max(1);
-        let mut base = frame.base;
-        let mut module = frame.module as usize;
-        macro_rules! save {
-            () => {
-                if let Some(f) = self.frames.last_mut() {
-                    f.ip = ip!();
-                }
-            };
-        }
-        macro_rules! reload {
-            () => {{
-                frame = *self.frames.last().expect("a frame to run");
-                code = frame.code.ptr();
-                goto!(frame.ip);
-                base = frame.base;
-                module = frame.module as usize;
-            }};
-        }
-        macro_rules! throw {
-            ($e:expr) => {{
-                save!();
-                return Err($e);
-            }};
-        }
         // The fast path keeps the stack's data pointer (`st`), its top
         // (`sp`, one past the last operand) and the frame's slot 0 (`bp`) in
         // locals, writing the length back before the slow path and
@@ -1058,67 +1076,12 @@ impl Vm {
     )]
     #[inline(never)]
     fn step_slow<const STATS: bool>(&mut self, stop: usize) -> Result<Option<Value>, Exc> {
-        let mut frame = *self.frames.last().expect("a frame to run");
-        // The running function's code. `self.code` only ever grows and each
-        // entry is an `Arc` it never drops, so the slice outlives the loop.
-        let mut code: *const [Instr] = frame.code.ptr();
-        // The next instruction, as a pointer into `code` (`pc`), so that
-        // fetching is one load; the frame keeps it as an index.
-        let mut pc: *const Instr;
-        // Points `pc` at instruction `i` of `code`. The verifier checks
-        // that every jump target and handler is an instruction boundary
-        // inside the function, frames hold only such indexes (or the end,
-        // while their last instruction runs), and fused instructions skip
-        // only over the sequence they replaced, so `pc` stays inside the
-        // code or at its end, from where nothing is fetched (control cannot
-        // fall off the end).
-        macro_rules! goto {
-            ($i:expr) => {{
-                let i = $i as usize;
-                debug_assert!(i <= code.len());
-                // SAFETY: see above.
-                pc = unsafe { code.cast::<Instr>().add(i) };
-            }};
-        }
-        // Skips the rest of a fused sequence.
-        macro_rules! skip {
-            ($n:expr) => {{
-                // SAFETY: the sequence's instructions follow in `code`
-                // (see `goto!`).
-                pc = unsafe { pc.add($n) };
-            }};
-        }
-        // The index of the next instruction.
-        macro_rules! ip {
-            () => {{
-                // SAFETY: `pc` points into `code` (see `goto!`).
-                unsafe { pc.offset_from(code.cast::<Instr>()) as usize }
-            }};
-        }
-        goto!(frame.ip);
+        frame_state!(self, frame, code, pc, base, module);
         // The instruction to run: the one before `ip`.
         debug_assert!(frame.ip >= 1);
         // SAFETY: `ip` is just past the instruction the loop fetched, inside
         // the code.
         let instr: &Instr = unsafe { &*pc.sub(1) };
-        let mut base = frame.base;
-        let mut module = frame.module as usize;
-        macro_rules! save {
-            () => {
-                if let Some(f) = self.frames.last_mut() {
-                    f.ip = ip!();
-                }
-            };
-        }
-        macro_rules! reload {
-            () => {{
-                frame = *self.frames.last().expect("a frame to run");
-                code = frame.code.ptr();
-                goto!(frame.ip);
-                base = frame.base;
-                module = frame.module as usize;
-            }};
-        }
         // Operand-stack access. The verifier proves that every instruction
         // finds the operands it pops above the frame's locals (rule "stack
         // height never negative") and never pushes past `max_stack` (rule
@@ -1175,12 +1138,6 @@ impl Vm {
                 debug_assert!(i < self.stack.len());
                 // SAFETY: as for `local!`.
                 unsafe { *self.stack.as_mut_ptr().add(i) = v }
-            }};
-        }
-        macro_rules! throw {
-            ($e:expr) => {{
-                save!();
-                return Err($e);
             }};
         }
         macro_rules! binary {

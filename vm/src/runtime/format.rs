@@ -13,6 +13,15 @@ use crate::value::{ObjRef, Value};
 /// Containers nested deeper than this print as `...`.
 const MAX_DEPTH: usize = 200;
 
+/// The length of [`int_text`]'s text, without writing it.
+pub fn int_text_len(i: i64) -> usize {
+    let digits = i
+        .unsigned_abs()
+        .checked_ilog10()
+        .map_or(1, |d| d as usize + 1);
+    digits + usize::from(i < 0)
+}
+
 /// An Int's decimal text, written into `buf` (20 bytes hold any `i64`):
 /// formatting without `fmt`'s machinery or a heap buffer, since `str(i)`
 /// and `"${i}"` are common in inner loops.
@@ -358,6 +367,20 @@ mod tests {
             i64::MIN + 1,
         ] {
             assert_eq!(int_text(i, &mut [0; 20]), i.to_string());
+            assert_eq!(int_text_len(i), i.to_string().len());
+        }
+        for i in -10_000..10_000 {
+            assert_eq!(int_text(i, &mut [0; 20]), i.to_string());
+            assert_eq!(int_text_len(i), i.to_string().len());
+        }
+        // Around every power of ten, both signs.
+        let mut p = 1i64;
+        while let Some(next) = p.checked_mul(10) {
+            for i in [p - 1, p, p + 1, -p + 1, -p, -p - 1] {
+                assert_eq!(int_text(i, &mut [0; 20]), i.to_string());
+                assert_eq!(int_text_len(i), i.to_string().len());
+            }
+            p = next;
         }
     }
 
