@@ -182,6 +182,21 @@ impl Vm {
         // A return may stay in the loop while frames remain above `stop`
         // (and never pops the bottom frame).
         let stop_above = stop.max(1);
+        // The running frame's module, `self.modules[module]`, so that a
+        // constant or global is found without indexing the module table.
+        // Re-derived wherever `module` changes, and after the slow path,
+        // which may load modules and so move the table.
+        let mut mp: *mut super::link::Module;
+        macro_rules! remodule {
+            () => {{
+                debug_assert!(module < self.modules.len());
+                // SAFETY: a frame's module is an index into `self.modules`
+                // (the link gives each prototype the module that loaded
+                // it), which only ever grows.
+                mp = unsafe { self.modules.as_mut_ptr().add(module) };
+            }};
+        }
+        remodule!();
         // The fast path keeps the stack's data pointer (`st`), its top
         // (`sp`, one past the last operand) and the frame's slot 0 (`bp`) in
         // locals, writing the length back before the slow path and
@@ -417,6 +432,7 @@ impl Vm {
                 base = $at;
                 rebase!();
                 module = c.module as usize;
+                remodule!();
             }};
         }
         // `RETURN` of the value at `$result` to a caller in this loop,
@@ -459,6 +475,7 @@ impl Vm {
                     base = frame.base;
                     rebase!();
                     module = frame.module as usize;
+                    remodule!();
                     continue;
                 }
             }};
@@ -515,7 +532,9 @@ impl Vm {
                 // range check.
                 Instr::Nop => continue,
                 Instr::Const(k) => {
-                    fpush!(self.modules[module].constants[k as usize]);
+                    // SAFETY: `mp` points at the running frame's module
+                    // (see `remodule!`), and nothing borrows it mutably.
+                    fpush!(unsafe { (&(*mp).constants)[k as usize] });
                     continue;
                 }
                 Instr::Int(i) => {
@@ -567,7 +586,8 @@ impl Vm {
                     }
                 }
                 Instr::LoadGlobal(g) => {
-                    fpush!(self.modules[module].globals[g as usize]);
+                    // SAFETY: as for `Const`.
+                    fpush!(unsafe { (&(*mp).globals)[g as usize] });
                     continue;
                 }
                 // Captured variables: reading and writing a cell runs no
@@ -587,7 +607,8 @@ impl Vm {
                 }
                 Instr::StoreGlobal(g) => {
                     let v = fpop!();
-                    self.modules[module].globals[g as usize] = v;
+                    // SAFETY: as for `Const`.
+                    unsafe { (&mut (*mp).globals)[g as usize] = v };
                     continue;
                 }
                 Instr::Add => fast_arith!(Arith::Add),
@@ -1038,7 +1059,34 @@ impl Vm {
                     // SAFETY: `l` is a local (as for `floc!`).
                     fast_return!(unsafe { bp.add(l as usize) });
                 }
-                _ => {}
+                // Named, not `_`: with every instruction an explicit case,
+                // the jump table covers the whole range of opcodes and
+                // dispatch needs no bounds check.
+                Instr::Dup2
+                | Instr::Swap
+                | Instr::LoadBuiltin(..)
+                | Instr::NewCell(..)
+                | Instr::LoadCell(..)
+                | Instr::StoreCell(..)
+                | Instr::Import(..)
+                | Instr::GetSuper(..)
+                | Instr::Pow
+                | Instr::Neg
+                | Instr::BitNot
+                | Instr::Is
+                | Instr::IsCatch
+                | Instr::Range
+                | Instr::RangeIncl
+                | Instr::JumpIfArg(..)
+                | Instr::Iter
+                | Instr::ForNext2(..)
+                | Instr::SuperInvoke(..)
+                | Instr::Throw
+                | Instr::Closure(..)
+                | Instr::Class(..)
+                | Instr::List(..)
+                | Instr::Map(..)
+                | Instr::Str(..) => {}
             }
             // The slow path: every instruction, in full, on the VM's stack.
             // SAFETY: `sp` is within the reserved capacity and every slot
@@ -1053,6 +1101,7 @@ impl Vm {
                 Err(e) => return Err(e),
             }
             reload!();
+            remodule!();
             st = self.stack.as_mut_ptr();
             // SAFETY: the length is within the allocation.
             sp = unsafe { st.add(self.stack.len()) };
