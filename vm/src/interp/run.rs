@@ -837,6 +837,14 @@ impl Vm {
                                 }
                             }
                             // A missing key raises `KeyError`: the slow path.
+                            (Object::Map(m), Value::Int(i)) => {
+                                if let Some(pair) = m.entries.get_int(i) {
+                                    let v = pair.1;
+                                    fdrop!(1);
+                                    fput!(1, v);
+                                    continue;
+                                }
+                            }
                             (Object::Map(_), key) => {
                                 if let Some(Some(v)) = crate::runtime::keys::get_plain(self, r, key)
                                 {
@@ -850,18 +858,36 @@ impl Vm {
                     }
                 }
                 Instr::SetIndex => {
-                    if self.list_store(fpeek!(3), fpeek!(2), fpeek!(1)) {
-                        fdrop!(3);
-                        continue;
-                    }
-                    // An Int or String key into a Map runs no Cairn code
-                    // and touches no stack.
-                    if let Value::Obj(r) = fpeek!(3) {
-                        if matches!(self.heap.get(r), Object::Map(_))
-                            && crate::runtime::keys::insert_plain(self, r, fpeek!(2), fpeek!(1))
-                        {
-                            fdrop!(3);
-                            continue;
+                    let (o, k, v) = (fpeek!(3), fpeek!(2), fpeek!(1));
+                    if let Value::Obj(r) = o {
+                        match (self.heap.get(r), k) {
+                            (Object::List(_), _) => {
+                                if self.list_store(o, k, v) {
+                                    fdrop!(3);
+                                    continue;
+                                }
+                            }
+                            // An Int or String key into a Map runs no Cairn
+                            // code and touches no stack.
+                            (Object::Map(_), Value::Int(i)) => {
+                                // First, inline, the commonest case: a new
+                                // value for an Int key the map holds (the
+                                // set of keys, and so the map's version,
+                                // unchanged).
+                                if self.map_update_int(r, i, v)
+                                    || crate::runtime::keys::insert_plain(self, r, k, v)
+                                {
+                                    fdrop!(3);
+                                    continue;
+                                }
+                            }
+                            (Object::Map(_), _) => {
+                                if crate::runtime::keys::insert_plain(self, r, k, v) {
+                                    fdrop!(3);
+                                    continue;
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }
@@ -1820,6 +1846,28 @@ impl Vm {
         items.get(usize::try_from(i).ok()?)
     }
 
+    /// `map[i] = v` for an Int key `map` holds: whether it stored. The
+    /// keys stay as they were, so the map's version does too.
+    #[inline(always)]
+    fn map_update_int(&mut self, map: ObjRef, i: i64, v: Value) -> bool {
+        let Object::Map(m) = self.heap.get_mut_unbarriered(map) else {
+            return false;
+        };
+        let Some(at) = m.entries.get_index_of_int(i) else {
+            return false;
+        };
+        let Some((_, pair)) = m.entries.get_index_mut(at) else {
+            return false;
+        };
+        pair.1 = v;
+        // The barrier, as `insert_plain` runs it; an Int or other
+        // non-object needs none.
+        if let Value::Obj(_) = v {
+            self.heap.stored_entry(map, at, &[v]);
+        }
+        true
+    }
+
     /// `list[i] = v` for a List and an Int in range: whether it stored.
     #[inline(always)]
     fn list_store(&mut self, list: Value, i: Value, v: Value) -> bool {
@@ -1849,7 +1897,7 @@ impl Vm {
         cache: u32,
     ) -> Option<Value> {
         let Value::Obj(r) = receiver else { return None };
-        let Object::Map(_) = self.heap.get(r) else {
+        let Object::Map(map) = self.heap.get(r) else {
             return None;
         };
         let e = self.caches[proto as usize][cache as usize].first();
@@ -1858,7 +1906,11 @@ impl Vm {
         {
             return None;
         }
-        let found = crate::runtime::keys::get_plain(self, r, key)?;
+        // An Int key, the commonest, straight from the map in hand.
+        let found = match key {
+            Value::Int(i) => map.entries.get_int(i).map(|pair| pair.1),
+            _ => crate::runtime::keys::get_plain(self, r, key)?,
+        };
         if STATS {
             self.stats.calls += 1;
             self.count_first_hit(proto, cache, Kind::Method);

@@ -166,6 +166,45 @@ impl MapTable {
         }
     }
 
+    /// [`MapTable::get_index_of`] for an Int key, inlined into the
+    /// dispatch loop's Map fast paths: the commonest key, compared
+    /// without the general lookup's call and its String case.
+    #[inline(always)]
+    pub fn get_index_of_int(&self, i: i64) -> Option<usize> {
+        if self.index.is_empty() {
+            return None;
+        }
+        let hash = int_hash(i, &self.state);
+        let tag = hash >> 32;
+        let mask = self.index.len() - 1;
+        let mut probe = Probe::new(hash, mask);
+        loop {
+            let slot = self.index[probe.pos];
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == tag {
+                let at = (slot as u32 - 1) as usize;
+                if self
+                    .entries
+                    .get(at)
+                    .is_some_and(|e| matches!(e.key, MapKey::Int(k) if k == i))
+                {
+                    return Some(at);
+                }
+            }
+            probe.next(mask);
+        }
+    }
+
+    /// [`MapTable::get`] for an Int key (see
+    /// [`MapTable::get_index_of_int`]).
+    #[inline(always)]
+    pub fn get_int(&self, i: i64) -> Option<&Pair> {
+        let at = self.get_index_of_int(i)?;
+        self.entries.get(at).map(|e| &e.pair)
+    }
+
     #[inline]
     pub fn get<Q: Lookup + ?Sized>(&self, q: &Q) -> Option<&Pair> {
         let i = self.get_index_of(q)?;
@@ -345,9 +384,15 @@ mod tests {
         t.push(MapKey::Str("seven".into()), pair(-1));
         for i in 0..1000 {
             assert_eq!(t.get_index_of(&KeyRef::Int(i * 7)), Some(i as usize));
+            assert_eq!(t.get_index_of_int(i * 7), Some(i as usize));
             assert_eq!(t.get(&MapKey::Int(i * 7)), Some(&pair(i)));
+            assert_eq!(t.get_int(i * 7), Some(&pair(i)));
             assert_eq!(t.get_index_of(&KeyRef::Int(i * 7 + 1)), None);
+            assert_eq!(t.get_index_of_int(i * 7 + 1), None);
         }
+        // A String key is never an Int's match, nor an Int a String's.
+        assert_eq!(t.get_index_of_int(-1), None);
+        assert_eq!(MapTable::default().get_int(0), None);
         assert_eq!(t.get_index_of(&KeyRef::Str("seven")), Some(1000));
         assert_eq!(t.get_index_of(&KeyRef::Str("eight")), None);
         let keys: Vec<&MapKey> = t.keys().take(3).collect();
@@ -363,6 +408,7 @@ mod tests {
         let old = t.replace(5, MapKey::Removed(1), (Value::Nil, Value::Nil));
         assert_eq!(old, Some((MapKey::Int(5), pair(5))));
         assert_eq!(t.get_index_of(&KeyRef::Int(5)), None);
+        assert_eq!(t.get_index_of_int(5), None);
         assert_eq!(t.get_index_of(&MapKey::Int(6)), Some(6));
         assert_eq!(t.push(MapKey::Int(5), pair(50)), 20);
         assert_eq!(t.get(&KeyRef::Int(5)), Some(&pair(50)));

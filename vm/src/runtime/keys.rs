@@ -306,7 +306,7 @@ pub fn insert_plain(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> bool 
         return false;
     };
     let before = m.entries.capacity();
-    let (at, added, grown) = match m.entries.get_index_of(&KeyRef::Int(int)) {
+    let (at, added, grown) = match m.entries.get_index_of_int(int) {
         Some(at) => {
             if let Some((_, e)) = m.entries.get_index_mut(at) {
                 e.1 = value;
