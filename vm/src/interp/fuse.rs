@@ -22,6 +22,14 @@ pub fn fuse(code: &mut [Instr]) {
         }
         let next = |k: usize| code.get(i + k).copied();
         let fused = match (code[i], next(1), next(2), next(3)) {
+            (Instr::LoadLocal(l), Some(Instr::Int(k)), Some(c), Some(Instr::JumpIfFalse(t)))
+                if Cmp::of(c).is_some() && imm(k).is_some() =>
+            {
+                match (Cmp::of(c), imm(k)) {
+                    (Some(c), Some(k)) => Some(Instr::LocalCmpIntJump(c, l, k, t)),
+                    _ => None,
+                }
+            }
             (
                 Instr::LoadLocal(a),
                 Some(Instr::Int(k)),
@@ -168,7 +176,7 @@ mod tests {
         assert_eq!(
             code,
             vec![
-                Instr::LoadLocal(1),
+                Instr::LocalCmpIntJump(Cmp::Lt, 1, 2, 9),
                 Instr::CmpIntJump(Cmp::Lt, 2, 9),
                 Instr::CmpJump(Cmp::Lt, 9),
                 Instr::JumpIfFalse(9),

@@ -711,6 +711,16 @@ impl Vm {
                         continue;
                     }
                 }
+                Instr::LocalCmpIntJump(c, l, k, t) => {
+                    if let Value::Int(a) = floc!(l) {
+                        if c.ints(a, i64::from(k)) {
+                            skip!(3)
+                        } else {
+                            goto!(t)
+                        }
+                        continue;
+                    }
+                }
                 Instr::CmpIntJump(c, k, t) => {
                     if let Value::Int(a) = fpeek!(1) {
                         fdrop!(1);
@@ -1320,6 +1330,7 @@ impl Vm {
                 | Instr::LocalDupField(l, _)
                 | Instr::SetFieldLocals(l, ..)
                 | Instr::CmpLocalsJump(_, l, ..)
+                | Instr::LocalCmpIntJump(_, l, ..)
                 | Instr::IndexLocalsStore(l, ..)
                 | Instr::SetIndexLocals(l, ..)
                 | Instr::CopyIndex(l, ..)
