@@ -8,8 +8,14 @@ use super::instr::Instr;
 /// `CallInfo`s live no longer than the VM, so the pointer stays valid; the
 /// instructions are never written after linking. Kept in each frame so that
 /// a return finds its caller's code in the frame it pops to.
+/// Thin (the start alone), so that frames carry one word for it; debug
+/// builds also keep the length, for the dispatch loop's assertions.
 #[derive(Clone, Copy, Debug)]
-pub struct CodeRef(*const [Instr]);
+pub struct CodeRef {
+    start: *const Instr,
+    #[cfg(debug_assertions)]
+    len: usize,
+}
 
 // SAFETY: a `CodeRef` is a shared reference to immutable instructions in
 // an `Arc<[Instr]>` the VM owns (see above), which is itself `Send` and
@@ -22,10 +28,22 @@ impl CodeRef {
     /// The code of a prototype; `code` must be the VM's own `Arc` for it
     /// (see the type's invariant).
     pub fn of(code: &std::sync::Arc<[Instr]>) -> CodeRef {
-        CodeRef(std::ptr::from_ref::<[Instr]>(code))
+        CodeRef {
+            start: code.as_ptr(),
+            #[cfg(debug_assertions)]
+            len: code.len(),
+        }
     }
 
-    pub fn ptr(self) -> *const [Instr] {
-        self.0
+    /// The first instruction.
+    #[inline(always)]
+    pub fn start(self) -> *const Instr {
+        self.start
+    }
+
+    /// How many instructions (debug builds only).
+    #[cfg(debug_assertions)]
+    pub fn count(self) -> usize {
+        self.len
     }
 }

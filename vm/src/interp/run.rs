@@ -52,7 +52,7 @@ macro_rules! frame_state {
         let mut $frame = *$vm.frames.last().expect("a frame to run");
         // The running function's code. `self.code` only ever grows and each
         // entry is an `Arc` it never drops, so the slice outlives the loop.
-        let mut $code: *const [Instr] = $frame.code.ptr();
+        let mut $code: super::code_ref::CodeRef = $frame.code;
         // The next instruction, as a pointer into `code` (`pc`), so that
         // fetching is one load; the frame keeps it as an index.
         let mut $pc: *const Instr;
@@ -67,9 +67,10 @@ macro_rules! frame_state {
         macro_rules! goto {
             ($i:expr) => {{
                 let i = $i as usize;
-                debug_assert!(i <= $code.len());
+                #[cfg(debug_assertions)]
+                assert!(i <= $code.count());
                 // SAFETY: see above.
-                $pc = unsafe { $code.cast::<Instr>().add(i) };
+                $pc = unsafe { $code.start().add(i) };
             }};
         }
         // Skips the rest of a fused sequence.
@@ -86,7 +87,7 @@ macro_rules! frame_state {
         macro_rules! ip {
             () => {{
                 // SAFETY: `pc` points into `code` (see `goto!`).
-                unsafe { $pc.offset_from($code.cast::<Instr>()) as usize }
+                unsafe { $pc.offset_from($code.start()) as usize }
             }};
         }
         goto!($frame.ip);
@@ -104,7 +105,7 @@ macro_rules! frame_state {
         macro_rules! reload {
             () => {{
                 $frame = *$vm.frames.last().expect("a frame to run");
-                $code = $frame.code.ptr();
+                $code = $frame.code;
                 goto!($frame.ip);
                 $base = $frame.base;
                 $module = $frame.module as usize;
@@ -412,10 +413,8 @@ impl Vm {
                     fpush!(Value::Nil);
                 }
                 let n = self.frames.len();
-                debug_assert!(n >= 1);
+                debug_assert!(n >= 1 && n < self.frames.capacity());
                 let ip = ip!();
-                // SAFETY: the loop runs the top frame, so there is one.
-                unsafe { self.frames.get_unchecked_mut(n - 1).ip = ip };
                 frame = Frame {
                     closure: $closure,
                     proto: $proto,
@@ -426,8 +425,17 @@ impl Vm {
                     on_return: $on_return,
                     boundary: false,
                 };
-                self.frames.push(frame);
-                code = c.code.ptr();
+                // SAFETY: the loop runs the top frame, so there is one
+                // (`n >= 1`), and `can_enter_fast` found room for another
+                // (`n < capacity`): the caller's `ip` is saved and the new
+                // frame written in place, with no capacity check or growth.
+                unsafe {
+                    let fp = self.frames.as_mut_ptr().add(n);
+                    (*fp.sub(1)).ip = ip;
+                    fp.write(frame);
+                    self.frames.set_len(n + 1);
+                }
+                code = c.code;
                 goto!(0);
                 base = $at;
                 rebase!();
@@ -470,7 +478,7 @@ impl Vm {
                         self.frames.set_len(n - 1);
                         frame = *self.frames.get_unchecked(n - 2);
                     }
-                    code = frame.code.ptr();
+                    code = frame.code;
                     goto!(frame.ip);
                     base = frame.base;
                     rebase!();
@@ -511,7 +519,8 @@ impl Vm {
                 self.suspend_for_fuel();
                 return Err(Exc::OutOfFuel);
             }
-            debug_assert!(ip!() < code.len());
+            #[cfg(debug_assertions)]
+            assert!(ip!() < code.count());
             // SAFETY: `pc` stays inside the code (see `goto!`): the
             // verifier also checks that control cannot fall off the end.
             // Matched in place (`match *instr`), so each arm reads only its
@@ -1775,8 +1784,10 @@ impl Vm {
     #[inline(always)]
     fn can_enter_fast(&self, proto: u32, at: usize, argc: usize) -> bool {
         let c = &self.calls[proto as usize];
+        // When the frame vector is full, the slow path grows it.
         argc as u32 == c.fast_argc
             && self.frames.len() < self.limits.max_call_depth
+            && self.frames.len() < self.frames.capacity()
             && at + (c.need as usize) < self.stack.capacity()
     }
 
