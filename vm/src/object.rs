@@ -381,6 +381,10 @@ pub struct NativeObj {
     pub receiver: Value,
     /// Extra data (a builtin method selector or module index).
     pub data: u32,
+    /// For a native that is a pure function of one number (`math.sqrt`):
+    /// that function, which the dispatch loop calls directly when the
+    /// argument is a number; the result is its Float.
+    pub float_fn: Option<fn(f64) -> f64>,
 }
 
 impl std::fmt::Debug for NativeObj {

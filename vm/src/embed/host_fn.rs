@@ -343,6 +343,7 @@ pub(crate) fn bind_callable(vm: &mut Vm, callable: Arc<dyn HostCallable>) -> Val
         func: call_bound,
         receiver: Value::Nil,
         data: index,
+        float_fn: None,
     }))))
 }
 

@@ -212,6 +212,7 @@ impl ModuleBuilder<'_> {
             func: call_host_fn,
             receiver: Value::Int(i64::from(number)),
             data: u32::from(number),
+            float_fn: None,
         })));
         let sym = self.vm.intern(&member);
         self.members.insert(sym, Value::Obj(native));

@@ -1092,6 +1092,17 @@ impl Vm {
                             continue;
                         }
                     }
+                    // `math.sqrt(x)` and the module's other pure functions
+                    // of one number: no frame, no stack traffic.
+                    if argc == 1 {
+                        if let Some(v) =
+                            self.float_fn_fast::<STATS>(fpeek!(2), fpeek!(1), frame.proto, cache)
+                        {
+                            fdrop!(1);
+                            fput!(1, v);
+                            continue;
+                        }
+                    }
                 }
                 Instr::Return => {
                     debug_assert!(depth!() >= 1);
@@ -1972,6 +1983,38 @@ impl Vm {
             self.count_first_hit(proto, cache, Kind::Method);
         }
         Some(found)
+    }
+
+    /// `INVOKE`'s fast path to a native that is a pure function of one
+    /// number (see [`crate::object::NativeObj::float_fn`]), a member of
+    /// the module the site's first entry names, with a number argument.
+    #[inline(always)]
+    fn float_fn_fast<const STATS: bool>(
+        &mut self,
+        receiver: Value,
+        arg: Value,
+        proto: u32,
+        cache: u32,
+    ) -> Option<Value> {
+        let x = match arg {
+            Value::Float(x) => x,
+            Value::Int(i) => i as f64,
+            _ => return None,
+        };
+        let e = self.caches[proto as usize][cache as usize].first();
+        if !e.is_member() || receiver != Value::Obj(e.class) {
+            return None;
+        }
+        let Value::Obj(m) = e.method else { return None };
+        let Object::Native(n) = self.heap.get(m) else {
+            return None;
+        };
+        let f = n.float_fn?;
+        if STATS {
+            self.stats.calls += 1;
+            self.count_first_hit(proto, cache, Kind::Method);
+        }
+        Some(Value::Float(f(x)))
     }
 
     /// Counts a hit on a site's first entry.

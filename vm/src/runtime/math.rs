@@ -39,6 +39,11 @@ pub fn install(vm: &mut Vm) {
         let sym = vm.intern(name);
         let full = crate::host::static_name(&format!("math.{name}"));
         let v = native(vm, full, f);
+        if let (Some(pure), Value::Obj(r)) = (float_fn(name), v) {
+            if let Object::Native(n) = vm.heap.get_mut(r) {
+                n.float_fn = Some(pure);
+            }
+        }
         members.insert(sym, v);
     }
     let m = vm.heap.alloc(Object::Module(Box::new(ModuleObj {
@@ -47,6 +52,24 @@ pub fn install(vm: &mut Vm) {
         members,
     })));
     vm.native_modules.insert("math", m);
+}
+
+/// The function of one number behind `math.NAME`, for those that are
+/// exactly `unary(.., f)`: called directly by the dispatch loop.
+fn float_fn(name: &str) -> Option<fn(f64) -> f64> {
+    Some(match name {
+        "sqrt" => f64::sqrt,
+        "sin" => f64::sin,
+        "cos" => f64::cos,
+        "tan" => f64::tan,
+        "asin" => f64::asin,
+        "acos" => f64::acos,
+        "atan" => f64::atan,
+        "exp" => f64::exp,
+        "log" => f64::ln,
+        "log10" => f64::log10,
+        _ => return None,
+    })
 }
 
 /// Argument `index` of `math.NAME`, which must be a number (§13).

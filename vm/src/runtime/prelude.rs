@@ -15,6 +15,7 @@ pub fn native(vm: &mut Vm, name: &'static str, func: NativeFn) -> Value {
         func,
         receiver: Value::Nil,
         data: 0,
+        float_fn: None,
     }))))
 }
 
