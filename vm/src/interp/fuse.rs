@@ -22,6 +22,9 @@ pub fn fuse(code: &mut [Instr]) {
         }
         let next = |k: usize| code.get(i + k).copied();
         let fused = match (code[i], next(1), next(2), next(3)) {
+            (Instr::Nil, Some(c @ (Instr::Eq | Instr::Ne)), Some(Instr::JumpIfFalse(t)), _) => {
+                Some(Instr::NilCmpJump(c == Instr::Eq, t))
+            }
             (Instr::LoadLocal(l), Some(Instr::Int(k)), Some(c), Some(Instr::JumpIfFalse(t)))
                 if Cmp::of(c).is_some() && imm(k).is_some() =>
             {
@@ -358,6 +361,45 @@ mod tests {
                 Instr::ModInt(1021),
                 Instr::Mod,
                 Instr::Return,
+            ]
+        );
+    }
+
+    #[test]
+    fn fuses_comparisons_with_nil_and_small_ints() {
+        let mut code = vec![
+            Instr::Nil,
+            Instr::Ne,
+            Instr::JumpIfFalse(7),
+            Instr::Nil,
+            Instr::Eq,
+            Instr::JumpIfFalse(7),
+            Instr::LoadLocal(2),
+            Instr::Int(10),
+            Instr::Ge,
+            Instr::JumpIfFalse(0),
+            Instr::Nil,
+            Instr::Lt,
+            Instr::JumpIfFalse(0),
+        ];
+        fuse(&mut code);
+        assert_eq!(
+            code,
+            vec![
+                Instr::NilCmpJump(false, 7),
+                Instr::CmpJump(Cmp::Ne, 7),
+                Instr::JumpIfFalse(7),
+                Instr::NilCmpJump(true, 7),
+                Instr::CmpJump(Cmp::Eq, 7),
+                Instr::JumpIfFalse(7),
+                Instr::LocalCmpIntJump(Cmp::Ge, 2, 10, 0),
+                Instr::CmpIntJump(Cmp::Ge, 10, 0),
+                Instr::CmpJump(Cmp::Ge, 0),
+                Instr::JumpIfFalse(0),
+                // Only equality with nil is decided without its operands.
+                Instr::Nil,
+                Instr::CmpJump(Cmp::Lt, 0),
+                Instr::JumpIfFalse(0),
             ]
         );
     }

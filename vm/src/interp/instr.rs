@@ -105,6 +105,9 @@ pub enum Instr {
     CmpJump(Cmp, u32),
     /// `INT k`, a comparison, `JUMP_IF_FALSE t`.
     CmpIntJump(Cmp, i32, u32),
+    /// `NIL; EQ` (`true`) or `NIL; NE` (`false`), then `JUMP_IF_FALSE t`:
+    /// `if x == nil`, `while node != nil`.
+    NilCmpJump(bool, u32),
     /// `LOAD_LOCAL l; INT k`, a comparison, `JUMP_IF_FALSE t`: `if l < k`
     /// and the like. Fields: the comparison, `l`, `k`, `t`.
     LocalCmpIntJump(Cmp, u16, i32, u32),

@@ -720,6 +720,19 @@ impl Vm {
                         continue;
                     }
                 }
+                // Decided here unless the value is an instance whose
+                // class defines `==` (which the slow path runs).
+                Instr::NilCmpJump(eq, t) => {
+                    if let Some(is_nil) = self.eq_fast(fpeek!(1), Value::Nil) {
+                        fdrop!(1);
+                        if is_nil == eq {
+                            skip!(2)
+                        } else {
+                            goto!(t)
+                        }
+                        continue;
+                    }
+                }
                 Instr::LocalCmpIntJump(c, l, k, t) => {
                     if let Value::Int(a) = floc!(l) {
                         if c.ints(a, i64::from(k)) {
@@ -1302,7 +1315,7 @@ impl Vm {
                     push!(v);
                 }
                 Instr::Int(i) => push!(Value::Int(i)),
-                Instr::Nil => push!(Value::Nil),
+                Instr::Nil | Instr::NilCmpJump(..) => push!(Value::Nil),
                 Instr::True => push!(Value::Bool(true)),
                 Instr::False => push!(Value::Bool(false)),
                 Instr::Pop => {
