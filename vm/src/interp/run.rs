@@ -869,16 +869,9 @@ impl Vm {
                                 }
                             }
                             // A missing key raises `KeyError`: the slow path.
-                            (Object::Map(m), Value::Int(i)) => {
-                                if let Some(pair) = m.entries.get_int(i) {
-                                    let v = pair.1;
-                                    fdrop!(1);
-                                    fput!(1, v);
-                                    continue;
-                                }
-                            }
-                            (Object::Map(_), key) => {
-                                if let Some(Some(v)) = crate::runtime::keys::get_plain(self, r, key)
+                            (Object::Map(m), key) => {
+                                if let Some(Some(v)) =
+                                    crate::runtime::keys::get_plain_in(self, m, key)
                                 {
                                     fdrop!(1);
                                     fput!(1, v);
@@ -906,8 +899,8 @@ impl Vm {
                                 // value for an Int key the map holds (the
                                 // set of keys, and so the map's version,
                                 // unchanged).
-                                if self.map_update_int(r, i, v)
-                                    || crate::runtime::keys::insert_plain(self, r, k, v)
+                                if crate::runtime::keys::update_int(self, r, i, v)
+                                    || crate::runtime::keys::add_int(self, r, i, k, v)
                                 {
                                     fdrop!(3);
                                     continue;
@@ -1892,28 +1885,6 @@ impl Vm {
         items.get(usize::try_from(i).ok()?)
     }
 
-    /// `map[i] = v` for an Int key `map` holds: whether it stored. The
-    /// keys stay as they were, so the map's version does too.
-    #[inline(always)]
-    fn map_update_int(&mut self, map: ObjRef, i: i64, v: Value) -> bool {
-        let Object::Map(m) = self.heap.get_mut_unbarriered(map) else {
-            return false;
-        };
-        let Some(at) = m.entries.get_index_of_int(i) else {
-            return false;
-        };
-        let Some((_, pair)) = m.entries.get_index_mut(at) else {
-            return false;
-        };
-        pair.1 = v;
-        // The barrier, as `insert_plain` runs it; an Int or other
-        // non-object needs none.
-        if let Value::Obj(_) = v {
-            self.heap.stored_entry(map, at, &[v]);
-        }
-        true
-    }
-
     /// `list[i] = v` for a List and an Int in range: whether it stored.
     #[inline(always)]
     fn list_store(&mut self, list: Value, i: Value, v: Value) -> bool {
@@ -1952,11 +1923,7 @@ impl Vm {
         {
             return None;
         }
-        // An Int key, the commonest, straight from the map in hand.
-        let found = match key {
-            Value::Int(i) => map.entries.get_int(i).map(|pair| pair.1),
-            _ => crate::runtime::keys::get_plain(self, r, key)?,
-        };
+        let found = crate::runtime::keys::get_plain_in(self, map, key)?;
         if STATS {
             self.stats.calls += 1;
             self.count_first_hit(proto, cache, Kind::Method);

@@ -147,23 +147,7 @@ impl MapTable {
         if self.index.is_empty() {
             return None;
         }
-        let hash = q.table_hash(&self.state);
-        let tag = hash >> 32;
-        let mask = self.index.len() - 1;
-        let mut probe = Probe::new(hash, mask);
-        loop {
-            let slot = self.index[probe.pos];
-            if slot == 0 {
-                return None;
-            }
-            if slot >> 32 == tag {
-                let i = (slot as u32 - 1) as usize;
-                if self.entries.get(i).is_some_and(|e| q.matches(&e.key)) {
-                    return Some(i);
-                }
-            }
-            probe.next(mask);
-        }
+        self.find(q.table_hash(&self.state), |k| q.matches(k))
     }
 
     /// [`MapTable::get_index_of`] for an Int key, inlined into the
@@ -174,7 +158,16 @@ impl MapTable {
         if self.index.is_empty() {
             return None;
         }
-        let hash = int_hash(i, &self.state);
+        self.find(
+            int_hash(i, &self.state),
+            |k| matches!(*k, MapKey::Int(j) if j == i),
+        )
+    }
+
+    /// The entry whose key `is` accepts, along the probe sequence of
+    /// `hash` (the index is not empty).
+    #[inline(always)]
+    fn find(&self, hash: u64, is: impl Fn(&MapKey) -> bool) -> Option<usize> {
         let tag = hash >> 32;
         let mask = self.index.len() - 1;
         let mut probe = Probe::new(hash, mask);
@@ -185,11 +178,7 @@ impl MapTable {
             }
             if slot >> 32 == tag {
                 let at = (slot as u32 - 1) as usize;
-                if self
-                    .entries
-                    .get(at)
-                    .is_some_and(|e| matches!(e.key, MapKey::Int(k) if k == i))
-                {
+                if self.entries.get(at).is_some_and(|e| is(&e.key)) {
                     return Some(at);
                 }
             }

@@ -252,8 +252,22 @@ pub fn get(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<Value>, Exc> {
 /// takes the general path).
 #[inline]
 pub fn get_plain(vm: &Vm, map: ObjRef, key: Value) -> Option<Option<Value>> {
+    match map_of(vm, map) {
+        Some(m) => get_plain_in(vm, m, key),
+        None => plain_key(vm, key).map(|_| None),
+    }
+}
+
+/// [`get_plain`] on a map the caller already holds (the dispatch loop's
+/// `m[k]` and `m.get(k)`). An Int key, the commonest, takes the table's
+/// inlined Int lookup.
+#[inline(always)]
+pub fn get_plain_in(vm: &Vm, m: &crate::object::MapObj, key: Value) -> Option<Option<Value>> {
+    if let Value::Int(i) = key {
+        return Some(m.entries.get_int(i).map(|e| e.1));
+    }
     let k = plain_key(vm, key)?;
-    Some(map_of(vm, map).and_then(|m| m.entries.get(&k).map(|e| e.1)))
+    Some(m.entries.get(&k).map(|e| e.1))
 }
 
 /// The bytes a map's table of `len` entries and capacity `cap` needs
@@ -301,26 +315,50 @@ pub fn insert_plain(vm: &mut Vm, map: ObjRef, key: Value, value: Value) -> bool 
         }
         _ => return false,
     };
-    // An Int key borrows nothing, so one lookup of the map does it all.
-    let Object::Map(m) = vm.heap.get_mut_unbarriered(map) else {
+    update_int(vm, map, int, value) || add_int(vm, map, int, key, value)
+}
+
+/// `map[i] = value` for an Int key `map` holds: whether it stored. The
+/// keys stay as they were, so the map's version does too. Inlined into
+/// the dispatch loop's `SET_INDEX`.
+#[inline(always)]
+pub fn update_int(vm: &mut Vm, map: ObjRef, i: i64, value: Value) -> bool {
+    let Some(m) = map_of_unbarriered(vm, map) else {
         return false;
     };
-    let before = m.entries.capacity();
-    let (at, added, grown) = match m.entries.get_index_of_int(int) {
-        Some(at) => {
-            if let Some((_, e)) = m.entries.get_index_mut(at) {
-                e.1 = value;
-            }
-            (at, false, 0)
-        }
-        None if m.entries.len() < before => (push_int(m, int, key, value), true, 0),
-        None => match push_int_growing(vm, map, int, key, value) {
-            Some((at, grown)) => (at, true, grown),
-            None => return false,
-        },
+    let Some(at) = m.entries.get_index_of_int(i) else {
+        return false;
     };
-    let stored: &[Value] = if added { &[key, value] } else { &[value] };
-    vm.heap.stored_entry(map, at, stored);
+    let Some((_, pair)) = m.entries.get_index_mut(at) else {
+        return false;
+    };
+    pair.1 = value;
+    // The barrier, after the write (nothing collects in between); a value
+    // that is not an object needs none.
+    if let Value::Obj(_) = value {
+        vm.heap.stored_entry(map, at, &[value]);
+    }
+    true
+}
+
+/// Appends an entry for an Int key `map` does not hold (`key` is the value
+/// it came from: the Int, or a Float equal to it): whether it stored. A
+/// table that would grow past the heap limit is left to the general path
+/// (which raises `MemoryError`).
+pub fn add_int(vm: &mut Vm, map: ObjRef, int: i64, key: Value, value: Value) -> bool {
+    let Some(m) = map_of_unbarriered(vm, map) else {
+        return false;
+    };
+    debug_assert!(m.entries.get_index_of_int(int).is_none());
+    let (at, grown) = if m.entries.len() < m.entries.capacity() {
+        (push_int(m, int, key, value), 0)
+    } else {
+        match push_int_growing(vm, map, int, key, value) {
+            Some(pushed) => pushed,
+            None => return false,
+        }
+    };
+    vm.heap.stored_entry(map, at, &[key, value]);
     if grown > 0 {
         vm.heap.grew(map, grown * crate::object::ENTRY_BYTES);
     }
