@@ -439,6 +439,29 @@ fn infinite_loop_stopped_by_interrupt_from_another_thread() {
 }
 
 #[test]
+fn every_kind_of_loop_closing_jump_is_interruptible() {
+    // A counted `for`, and `while` loops testing two locals and a local
+    // against a constant: their closing jumps are fused with the loop's
+    // test, and each must still stop for an interrupt.
+    let src = "fn counted() { var n = 0\n for i in 0..1000000000000000 { n += 1 } }\n\
+               fn locals() { var a = 0\n var b = 1\n while a < b { b += 1\n a += 1 } }\n\
+               fn constant() { var k = 1\n while k != 0 { k += 2 } }\n\
+               fn skipping() { var a = 0\n var b = 1\n while a < b { if a < 0 { a -= 1 } } }\n";
+    let mut rt = runtime();
+    let m = rt.load_source("main", src).unwrap();
+    for f in ["counted", "locals", "constant", "skipping"] {
+        let handle = rt.interrupt_handle();
+        let watchdog = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            handle.trigger();
+        });
+        let e = rt.call::<()>(m, f, ()).unwrap_err();
+        watchdog.join().unwrap();
+        assert_eq!(e.kind(), ErrorKind::Interrupted, "{f}");
+    }
+}
+
+#[test]
 fn stdlib_through_the_facade_respects_capabilities() {
     let mut rt = runtime();
     rt.install_stdlib();

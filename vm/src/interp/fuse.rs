@@ -22,6 +22,16 @@ pub fn fuse(code: &mut [Instr]) {
         }
         let next = |k: usize| code.get(i + k).copied();
         let fused = match (code[i], next(1), next(2), next(3)) {
+            (Instr::Jump(head), ..) if (head as usize) < i => match code[head as usize] {
+                Instr::ForRange(h, _, v, exit) => Some(Instr::LoopRange(h, v, head, exit)),
+                Instr::CmpLocalsJump(c, a, b, exit) => {
+                    Some(Instr::LoopCmpLocals(c, a, b, head, exit))
+                }
+                Instr::LocalCmpIntJump(c, l, k, exit) => {
+                    Some(Instr::LoopCmpInt(c, l, k, head, exit))
+                }
+                _ => None,
+            },
             (Instr::Nil, Some(c @ (Instr::Eq | Instr::Ne)), Some(Instr::JumpIfFalse(t)), _) => {
                 Some(Instr::NilCmpJump(c == Instr::Eq, t))
             }
@@ -402,6 +412,43 @@ mod tests {
                 Instr::JumpIfFalse(0),
             ]
         );
+    }
+
+    #[test]
+    fn fuses_a_loop_closing_jump_with_the_test_at_its_head() {
+        let mut code = vec![
+            // 0: a counted range loop's head, as `range_loop` leaves it.
+            Instr::ForRange(5, 1, 2, 4),
+            Instr::StoreLocal(2),
+            Instr::Nop,
+            Instr::Jump(0),
+            // 4: `while a < b`.
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::Lt,
+            Instr::JumpIfFalse(10),
+            Instr::Nop,
+            Instr::Jump(4),
+            // 10: `while k != 0`.
+            Instr::LoadLocal(3),
+            Instr::Int(0),
+            Instr::Ne,
+            Instr::JumpIfFalse(16),
+            Instr::Jump(10),
+            // 15: a forward jump, and a backward one to another head.
+            Instr::Jump(17),
+            Instr::Jump(15),
+            Instr::Return,
+        ];
+        fuse(&mut code);
+        assert_eq!(code[3], Instr::LoopRange(5, 2, 0, 4));
+        assert_eq!(code[9], Instr::LoopCmpLocals(Cmp::Lt, 0, 1, 4, 10));
+        assert_eq!(code[14], Instr::LoopCmpInt(Cmp::Ne, 3, 0, 10, 16));
+        assert_eq!(code[15], Instr::Jump(17));
+        assert_eq!(code[16], Instr::Jump(15));
+        // The heads keep their own fused tests.
+        assert_eq!(code[4], Instr::CmpLocalsJump(Cmp::Lt, 0, 1, 10));
+        assert_eq!(code[10], Instr::LocalCmpIntJump(Cmp::Ne, 3, 0, 16));
     }
 
     #[test]

@@ -169,6 +169,18 @@ pub enum Instr {
     /// `FOR_NEXT it, t; STORE_LOCAL v` of a counted range loop: counts in
     /// slots `h` and `h + 1`. Fields: `h`, `it`, `v`, `t`.
     ForRange(u16, u16, u16, u32),
+    /// A counted range loop's closing `JUMP head`, where `head` holds
+    /// its `FOR_RANGE h, it, v, exit`: the jump and the next iteration's
+    /// test in one dispatch, as Lua's `FORLOOP` closes a loop. Fields:
+    /// `h`, `v`, `head`, `exit`.
+    LoopRange(u16, u16, u32, u32),
+    /// A `while` loop's closing `JUMP head`, where `head` holds its test
+    /// `CMP_LOCALS_JUMP c, a, b, exit`: the jump and the next test in one
+    /// dispatch. Fields: `c`, `a`, `b`, `head`, `exit`.
+    LoopCmpLocals(Cmp, u16, u16, u32, u32),
+    /// The same for a test `LOCAL_CMP_INT_JUMP c, l, k, exit`. Fields:
+    /// `c`, `l`, `k`, `head`, `exit`.
+    LoopCmpInt(Cmp, u16, i32, u32, u32),
 }
 
 /// The arithmetic a fused instruction performs.

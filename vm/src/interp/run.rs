@@ -1018,6 +1018,51 @@ impl Vm {
                         continue;
                     }
                 }
+                Instr::LoopRange(h, v, head, exit) => {
+                    // As `JUMP head` then `FOR_RANGE`: the backward jump is
+                    // a safepoint, and a loop whose count is not in `h`
+                    // (not a counted one this time) goes to the head.
+                    if !self.safepoint_due() {
+                        if let (Value::Int(next), Value::Int(end)) = (floc!(h), floc!(h + 1)) {
+                            if next < end {
+                                fset!(v, Value::Int(next));
+                                // Below `end`, so `next + 1` does not
+                                // overflow.
+                                fset!(h, Value::Int(next + 1));
+                                // The body starts past `FOR_RANGE` and the
+                                // `STORE_LOCAL v` it stands for.
+                                goto!(head + 2);
+                            } else {
+                                goto!(exit);
+                            }
+                        } else {
+                            goto!(head);
+                        }
+                        continue;
+                    }
+                }
+                // As `JUMP head` then the test at `head`, whose fast path
+                // skips the three instructions it stands for.
+                Instr::LoopCmpLocals(c, a, b, head, exit) => {
+                    if !self.safepoint_due() {
+                        match self.compare_fast(c, floc!(a), floc!(b)) {
+                            Some(true) => goto!(head + 4),
+                            Some(false) => goto!(exit),
+                            None => goto!(head),
+                        }
+                        continue;
+                    }
+                }
+                Instr::LoopCmpInt(c, l, k, head, exit) => {
+                    if !self.safepoint_due() {
+                        match floc!(l) {
+                            Value::Int(a) if c.ints(a, i64::from(k)) => goto!(head + 4),
+                            Value::Int(_) => goto!(exit),
+                            _ => goto!(head),
+                        }
+                        continue;
+                    }
+                }
                 Instr::ForNext(l, t) => match self.range_next(floc!(l)) {
                     Some(Some(i)) => {
                         fpush!(Value::Int(i));
@@ -1544,7 +1589,10 @@ impl Vm {
                         Err(e) => throw!(e),
                     }
                 }
-                Instr::Jump(t) => {
+                Instr::Jump(t)
+                | Instr::LoopRange(_, _, t, _)
+                | Instr::LoopCmpLocals(_, _, _, t, _)
+                | Instr::LoopCmpInt(_, _, _, t, _) => {
                     if (t as usize) < ip!() {
                         // A safepoint: objects may move, so the frame's
                         // closure is read again. An error it raises is
