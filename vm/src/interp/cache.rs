@@ -259,18 +259,17 @@ pub struct CacheStats {
 }
 
 impl super::Vm {
-    /// Looks `class` up in site `cache` of `proto` (and, for a megamorphic
+    /// Looks `class` up in site `cache` (and, for a megamorphic
     /// site, in the VM-wide table), counting the outcome.
     #[inline]
     pub(crate) fn cached(
         &mut self,
-        proto: u32,
         cache: u32,
         class: ObjRef,
         name: Sym,
         kind: Kind,
     ) -> Option<Entry> {
-        let site = &self.caches[proto as usize][cache as usize];
+        let site = &self.caches[cache as usize];
         let found = match site.find(class) {
             Some(found) => Some(found),
             None if site.is_mega() => self.mega.get(class, name, kind).map(|e| (e, Hit::Mega)),
@@ -287,8 +286,8 @@ impl super::Vm {
     }
 
     /// Records what a missed lookup found.
-    pub(crate) fn remember(&mut self, proto: u32, cache: u32, name: Sym, kind: Kind, e: Entry) {
-        let site = &mut self.caches[proto as usize][cache as usize];
+    pub(crate) fn remember(&mut self, cache: u32, name: Sym, kind: Kind, e: Entry) {
+        let site = &mut self.caches[cache as usize];
         site.insert(e);
         if site.is_mega() {
             self.mega.put(name, kind, e);

@@ -297,30 +297,18 @@ impl Vm {
     }
 
     /// `INVOKE name argc`.
-    pub(crate) fn invoke_at(
-        &mut self,
-        name: Sym,
-        argc: usize,
-        proto: u32,
-        cache: u32,
-    ) -> Result<bool, Exc> {
+    pub(crate) fn invoke_at(&mut self, name: Sym, argc: usize, cache: u32) -> Result<bool, Exc> {
         let at = self.stack.len() - argc - 1;
         let receiver = self.stack[at];
         let key = self.invoke_key(receiver, name);
         if let Some((key, _)) = key {
-            if let Some(e) = self.cached(proto, cache, key, name, Kind::Method) {
+            if let Some(e) = self.cached(cache, key, name, Kind::Method) {
                 return self.call_entry(e, at, argc);
             }
         }
         if let Some((class, Lookup::Method)) = key {
             if let Some(method) = self.find_method(class, name) {
-                self.remember(
-                    proto,
-                    cache,
-                    name,
-                    Kind::Method,
-                    Entry::method(class, method),
-                );
+                self.remember(cache, name, Kind::Method, Entry::method(class, method));
                 return self.call_method(method, at, argc);
             }
         }
@@ -328,13 +316,13 @@ impl Vm {
         match callee {
             super::members::Member::Method(m) => {
                 if let Some((class, Lookup::Method)) = key {
-                    self.remember(proto, cache, name, Kind::Method, Entry::method(class, m));
+                    self.remember(cache, name, Kind::Method, Entry::method(class, m));
                 }
                 self.call_method(m, at, argc)
             }
             super::members::Member::Value(v) => {
                 if let Some((module, Lookup::Member)) = key {
-                    self.remember(proto, cache, name, Kind::Method, Entry::member(module, v));
+                    self.remember(cache, name, Kind::Method, Entry::member(module, v));
                 }
                 self.stack[at] = v;
                 self.call_value_at(v, at, argc)

@@ -155,6 +155,7 @@ pub fn translate(
     module: u32,
     display: String,
     reloc: Reloc,
+    first_cache: u32,
 ) -> Proto {
     let code = &f.code;
     // Instruction index at each instruction start; u32::MAX elsewhere.
@@ -171,10 +172,12 @@ pub fn translate(
     }
     index_of[code.len().min(pc)] = starts.len() as u32;
     let target = |t: u32| index_of.get(t as usize).copied().unwrap_or(0);
+    // Sites are numbered VM-wide, from `first_cache`: the loop finds a
+    // site with one index into one table.
     let mut caches = 0;
     let mut cache = || {
         caches += 1;
-        caches - 1
+        first_cache + caches - 1
     };
     let mut out = Vec::with_capacity(starts.len());
     for &pc in &starts {

@@ -201,8 +201,18 @@ impl Vm {
             } else {
                 cf.str_const(f.name).unwrap_or("?").to_string()
             };
-            let mut proto = translate(f, cf, &mut self.symbols, index as u32, display, reloc);
-            let caches = vec![Site::default(); proto.n_caches as usize];
+            // Fewer than 2^32 sites: each takes tens of bytes, and the
+            // class files holding them far more.
+            let first_cache = u32::try_from(self.caches.len()).unwrap_or(u32::MAX);
+            let mut proto = translate(
+                f,
+                cf,
+                &mut self.symbols,
+                index as u32,
+                display,
+                reloc,
+                first_cache,
+            );
             let mut code = proto.code.clone();
             let captured = captured_locals(cf, &code);
             proto.n_locals =
@@ -211,7 +221,10 @@ impl Vm {
             let code: Arc<[Instr]> = Arc::from(code);
             let code_ref = CodeRef::of(&code);
             self.code.push(code);
-            self.caches.push(caches);
+            self.caches.extend(std::iter::repeat_n(
+                Site::default(),
+                proto.n_caches as usize,
+            ));
             protos.push(self.protos.len() as u32);
             self.calls.push(super::link::CallInfo::of(&proto, code_ref));
             self.protos.push(proto);

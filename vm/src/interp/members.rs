@@ -20,17 +20,11 @@ pub enum Member {
 }
 
 impl Vm {
-    pub(crate) fn get_field(
-        &mut self,
-        obj: Value,
-        name: Sym,
-        proto: u32,
-        cache: u32,
-    ) -> Result<Value, Exc> {
+    pub(crate) fn get_field(&mut self, obj: Value, name: Sym, cache: u32) -> Result<Value, Exc> {
         if let Value::Obj(r) = obj {
             if let Object::Instance(inst) = self.heap.get(r) {
                 let class = inst.class;
-                let slot = self.field_slot(proto, cache, class, name, Kind::GetField);
+                let slot = self.field_slot(cache, class, name, Kind::GetField);
                 if let Some(slot) = slot {
                     if let Object::Instance(inst) = self.heap.get(r) {
                         return Ok(inst.fields[slot as usize]);
@@ -186,7 +180,6 @@ impl Vm {
         obj: Value,
         name: Sym,
         v: Value,
-        proto: u32,
         cache: u32,
     ) -> Result<(), Exc> {
         if name == self.sym_class {
@@ -198,7 +191,7 @@ impl Vm {
         match self.heap.get(r) {
             Object::Instance(inst) => {
                 let class = inst.class;
-                self.set_instance_field(r, class, name, v, proto, cache)
+                self.set_instance_field(r, class, name, v, cache)
             }
             Object::Class(c) => {
                 let class_name = c.name.to_string();
@@ -249,10 +242,9 @@ impl Vm {
         class: ObjRef,
         name: Sym,
         v: Value,
-        proto: u32,
         cache: u32,
     ) -> Result<(), Exc> {
-        let Some(slot) = self.field_slot(proto, cache, class, name, Kind::SetField) else {
+        let Some(slot) = self.field_slot(cache, class, name, Kind::SetField) else {
             let msg = format!(
                 "{} has no field '{}'",
                 self.class_name(class),
@@ -268,22 +260,15 @@ impl Vm {
 
     /// The slot of field `name` in instances of `class`, through the site's
     /// inline cache (filled on a miss).
-    fn field_slot(
-        &mut self,
-        proto: u32,
-        cache: u32,
-        class: ObjRef,
-        name: Sym,
-        kind: Kind,
-    ) -> Option<u16> {
-        if let Some(e) = self.cached(proto, cache, class, name, kind) {
+    fn field_slot(&mut self, cache: u32, class: ObjRef, name: Sym, kind: Kind) -> Option<u16> {
+        if let Some(e) = self.cached(cache, class, name, kind) {
             return Some(e.slot as u16);
         }
         let slot = match self.heap.get(class) {
             Object::Class(c) => c.field_index.get(&name).copied(),
             _ => None,
         }?;
-        self.remember(proto, cache, name, kind, Entry::field(class, slot));
+        self.remember(cache, name, kind, Entry::field(class, slot));
         Some(slot)
     }
 

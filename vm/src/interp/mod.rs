@@ -103,8 +103,9 @@ pub struct Vm {
     /// What a call needs to know of each prototype, packed (see
     /// [`link::CallInfo`]).
     pub(crate) calls: Vec<link::CallInfo>,
-    /// Inline caches, per prototype.
-    pub caches: Vec<Vec<cache::Site>>,
+    /// Inline caches, one per by-name lookup site of every prototype
+    /// (numbered by `link::translate`).
+    pub caches: Vec<cache::Site>,
     /// The cache behind megamorphic sites.
     pub mega: cache::MegaCache,
     pub modules: Vec<Module>,
@@ -398,9 +399,7 @@ impl Vm {
                 t.opt(&mut m.object);
                 m.imports.iter_mut().for_each(|i| t.opt(&mut i.resolved));
             }
-            for sites in caches.iter_mut() {
-                sites.iter_mut().for_each(|s| s.trace(t));
-            }
+            caches.iter_mut().for_each(|s| s.trace(t));
         })
     }
 

@@ -310,7 +310,7 @@ impl Vm {
         macro_rules! field_hit {
             ($cache:expr) => {{
                 if STATS {
-                    self.count_first_hit(frame.proto, $cache, Kind::GetField);
+                    self.count_first_hit($cache, Kind::GetField);
                 }
             }};
         }
@@ -392,7 +392,7 @@ impl Vm {
         macro_rules! arith_set_field {
             ($op:expr, $cache:expr) => {{
                 if let Some(v) = $op.fast(fpeek!(2), fpeek!(1)) {
-                    if self.set_field_fast::<STATS>(fpeek!(3), v, frame.proto, $cache) {
+                    if self.set_field_fast::<STATS>(fpeek!(3), v, $cache) {
                         fdrop!(3);
                         skip!(1);
                         continue;
@@ -796,14 +796,14 @@ impl Vm {
                     continue;
                 }
                 Instr::GetField(_, cache) => {
-                    if let Some(v) = self.field_fast(fpeek!(1), frame.proto, cache) {
+                    if let Some(v) = self.field_fast(fpeek!(1), cache) {
                         fput_copy!(1, v);
                         field_hit!(cache);
                         continue;
                     }
                 }
                 Instr::LocalField(l, _, cache) => {
-                    if let Some(v) = self.field_fast(floc!(l), frame.proto, cache) {
+                    if let Some(v) = self.field_fast(floc!(l), cache) {
                         fpush_copy!(v);
                         field_hit!(cache);
                         skip!(1);
@@ -811,7 +811,7 @@ impl Vm {
                     }
                 }
                 Instr::LocalLocalField(a, o, cache) => {
-                    if let Some(v) = self.field_fast(floc!(o), frame.proto, cache) {
+                    if let Some(v) = self.field_fast(floc!(o), cache) {
                         fpush!(floc!(a));
                         fpush_copy!(v);
                         field_hit!(cache);
@@ -820,7 +820,7 @@ impl Vm {
                     }
                 }
                 Instr::LocalFieldStore(o, l, cache) => {
-                    if let Some(v) = self.field_fast(floc!(o), frame.proto, cache) {
+                    if let Some(v) = self.field_fast(floc!(o), cache) {
                         let v: *const Value = v;
                         debug_assert!((l as isize) < depth!());
                         // SAFETY: as for `floc!`; `v` points at a field,
@@ -832,14 +832,14 @@ impl Vm {
                     }
                 }
                 Instr::SetField(_, cache) => {
-                    if self.set_field_fast::<STATS>(fpeek!(2), fpeek!(1), frame.proto, cache) {
+                    if self.set_field_fast::<STATS>(fpeek!(2), fpeek!(1), cache) {
                         fdrop!(2);
                         continue;
                     }
                 }
                 Instr::LocalDupField(l, cache) => {
                     let o = floc!(l);
-                    if let Some(v) = self.field_fast(o, frame.proto, cache) {
+                    if let Some(v) = self.field_fast(o, cache) {
                         fpush!(o);
                         fpush_copy!(v);
                         field_hit!(cache);
@@ -852,7 +852,7 @@ impl Vm {
                 Instr::MulSetField(cache) => arith_set_field!(Arith::Mul, cache),
                 Instr::DivSetField(cache) => arith_set_field!(Arith::Div, cache),
                 Instr::SetFieldLocals(o, v, cache) => {
-                    if self.set_field_fast::<STATS>(floc!(o), floc!(v), frame.proto, cache) {
+                    if self.set_field_fast::<STATS>(floc!(o), floc!(v), cache) {
                         skip!(2);
                         continue;
                     }
@@ -1117,9 +1117,7 @@ impl Vm {
                 Instr::Invoke(_, argc, cache) => {
                     let argc = usize::from(argc);
                     let at = sp_index!() - argc - 1;
-                    if let Some((m, proto)) =
-                        self.method_fast::<STATS>(fpeek!(argc + 1), frame.proto, cache)
-                    {
+                    if let Some((m, proto)) = self.method_fast::<STATS>(fpeek!(argc + 1), cache) {
                         if self.can_enter_fast(proto, at, argc) {
                             if STATS {
                                 self.stats.calls += 1;
@@ -1135,7 +1133,6 @@ impl Vm {
                             fpeek!(argc + 1),
                             fpeek!(argc),
                             default,
-                            frame.proto,
                             cache,
                         ) {
                             fdrop!(argc);
@@ -1146,9 +1143,7 @@ impl Vm {
                     // `math.sqrt(x)` and the module's other pure functions
                     // of one number: no frame, no stack traffic.
                     if argc == 1 {
-                        if let Some(v) =
-                            self.float_fn_fast::<STATS>(fpeek!(2), fpeek!(1), frame.proto, cache)
-                        {
+                        if let Some(v) = self.float_fn_fast::<STATS>(fpeek!(2), fpeek!(1), cache) {
                             fdrop!(1);
                             fput!(1, v);
                             continue;
@@ -1473,7 +1468,7 @@ impl Vm {
                 }
                 Instr::GetField(name, cache) => {
                     let obj = pop!();
-                    match self.get_field(obj, name, frame.proto, cache) {
+                    match self.get_field(obj, name, cache) {
                         Ok(v) => push!(v),
                         Err(e) => throw!(e),
                     }
@@ -1481,7 +1476,7 @@ impl Vm {
                 Instr::SetField(name, cache) => {
                     let v = pop!();
                     let obj = pop!();
-                    if let Err(e) = self.set_field(obj, name, v, frame.proto, cache) {
+                    if let Err(e) = self.set_field(obj, name, v, cache) {
                         throw!(e);
                     }
                 }
@@ -1692,7 +1687,7 @@ impl Vm {
                         self.stats.calls += 1;
                     }
                     if let Some((func, receiver, data)) =
-                        self.native_fast::<STATS>(self.stack[at], frame.proto, cache)
+                        self.native_fast::<STATS>(self.stack[at], cache)
                     {
                         self.native_data = data;
                         if let Err(e) = self.call_native(func, receiver, at) {
@@ -1700,7 +1695,7 @@ impl Vm {
                         }
                         break 'slow;
                     }
-                    match self.invoke_at(name, argc, frame.proto, cache) {
+                    match self.invoke_at(name, argc, cache) {
                         Ok(true) => reload!(),
                         Ok(false) => {}
                         Err(e) => throw!(e),
@@ -1789,12 +1784,12 @@ impl Vm {
     /// lies, as a whole (a `Value` taken apart and put back together is
     /// written in pieces, and reading it whole soon after stalls).
     #[inline(always)]
-    fn field_fast(&self, obj: Value, proto: u32, cache: u32) -> Option<&Value> {
+    fn field_fast(&self, obj: Value, cache: u32) -> Option<&Value> {
         let Value::Obj(r) = obj else { return None };
         let Object::Instance(inst) = self.heap.get(r) else {
             return None;
         };
-        let e = self.caches[proto as usize][cache as usize].fast(inst.class)?;
+        let e = self.caches[cache as usize].fast(inst.class)?;
         inst.fields.get(e.slot as usize)
     }
 
@@ -1859,18 +1854,12 @@ impl Vm {
     /// `SET_FIELD`'s fast path: an instance whose class the site's first
     /// entry names. Returns whether it stored.
     #[inline(always)]
-    fn set_field_fast<const STATS: bool>(
-        &mut self,
-        obj: Value,
-        v: Value,
-        proto: u32,
-        cache: u32,
-    ) -> bool {
+    fn set_field_fast<const STATS: bool>(&mut self, obj: Value, v: Value, cache: u32) -> bool {
         let Value::Obj(r) = obj else { return false };
         let Object::Instance(inst) = self.heap.get_mut(r) else {
             return false;
         };
-        let Some(e) = self.caches[proto as usize][cache as usize].fast(inst.class) else {
+        let Some(e) = self.caches[cache as usize].fast(inst.class) else {
             return false;
         };
         let Some(slot) = inst.fields.get_mut(e.slot as usize) else {
@@ -1878,7 +1867,7 @@ impl Vm {
         };
         *slot = v;
         if STATS {
-            self.count_first_hit(proto, cache, Kind::SetField);
+            self.count_first_hit(cache, Kind::SetField);
         }
         true
     }
@@ -1889,21 +1878,20 @@ impl Vm {
     fn method_fast<const STATS: bool>(
         &mut self,
         receiver: Value,
-        proto: u32,
         cache: u32,
     ) -> Option<(crate::value::ObjRef, u32)> {
         let Value::Obj(r) = receiver else { return None };
         let Object::Instance(inst) = self.heap.get(r) else {
             return None;
         };
-        let e = self.caches[proto as usize][cache as usize].fast(inst.class)?;
+        let e = self.caches[cache as usize].fast(inst.class)?;
         let Value::Obj(m) = e.method else { return None };
         let Object::Closure(c) = self.heap.get(m) else {
             return None;
         };
         let p = c.proto;
         if STATS {
-            self.count_first_hit(proto, cache, Kind::Method);
+            self.count_first_hit(cache, Kind::Method);
         }
         Some((m, p))
     }
@@ -1958,14 +1946,13 @@ impl Vm {
         receiver: Value,
         key: Value,
         default: Value,
-        proto: u32,
         cache: u32,
     ) -> Option<Value> {
         let Value::Obj(r) = receiver else { return None };
         let Object::Map(map) = self.heap.get(r) else {
             return None;
         };
-        let e = self.caches[proto as usize][cache as usize].first();
+        let e = self.caches[cache as usize].first();
         if e.method != self.map_get
             || e.class != self.builtin_classes[crate::object::Builtin::Map as usize]
         {
@@ -1974,7 +1961,7 @@ impl Vm {
         let found = crate::runtime::keys::get_plain_in(self, map, key)?;
         if STATS {
             self.stats.calls += 1;
-            self.count_first_hit(proto, cache, Kind::Method);
+            self.count_first_hit(cache, Kind::Method);
         }
         Some(found.unwrap_or(default))
     }
@@ -1987,10 +1974,9 @@ impl Vm {
     fn native_fast<const STATS: bool>(
         &mut self,
         receiver: Value,
-        proto: u32,
         cache: u32,
     ) -> Option<(super::NativeFn, Value, u32)> {
-        let e = self.caches[proto as usize][cache as usize].first();
+        let e = self.caches[cache as usize].first();
         let Value::Obj(m) = e.method else { return None };
         let member = e.is_member();
         let matches = if member {
@@ -2008,7 +1994,7 @@ impl Vm {
         };
         let found = (n.func, if member { n.receiver } else { receiver }, n.data);
         if STATS {
-            self.count_first_hit(proto, cache, Kind::Method);
+            self.count_first_hit(cache, Kind::Method);
         }
         Some(found)
     }
@@ -2021,7 +2007,6 @@ impl Vm {
         &mut self,
         receiver: Value,
         arg: Value,
-        proto: u32,
         cache: u32,
     ) -> Option<Value> {
         let x = match arg {
@@ -2029,7 +2014,7 @@ impl Vm {
             Value::Int(i) => i as f64,
             _ => return None,
         };
-        let e = self.caches[proto as usize][cache as usize].first();
+        let e = self.caches[cache as usize].first();
         if !e.is_member() || receiver != Value::Obj(e.class) {
             return None;
         }
@@ -2040,14 +2025,14 @@ impl Vm {
         let f = n.float_fn?;
         if STATS {
             self.stats.calls += 1;
-            self.count_first_hit(proto, cache, Kind::Method);
+            self.count_first_hit(cache, Kind::Method);
         }
         Some(Value::Float(f(x)))
     }
 
     /// Counts a hit on a site's first entry.
-    fn count_first_hit(&mut self, proto: u32, cache: u32, kind: Kind) {
-        let hit = if self.caches[proto as usize][cache as usize].len() == 1 {
+    fn count_first_hit(&mut self, cache: u32, kind: Kind) {
+        let hit = if self.caches[cache as usize].len() == 1 {
             Hit::Mono
         } else {
             Hit::Poly
