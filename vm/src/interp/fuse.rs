@@ -35,6 +35,7 @@ pub fn fuse(code: &mut [Instr]) {
             (Instr::Nil, Some(c @ (Instr::Eq | Instr::Ne)), Some(Instr::JumpIfFalse(t)), _) => {
                 Some(Instr::NilCmpJump(c == Instr::Eq, t))
             }
+            (Instr::Nil, Some(Instr::Return), _, _) => Some(Instr::ReturnNil),
             (Instr::LoadLocal(l), Some(Instr::Int(k)), Some(c), Some(Instr::JumpIfFalse(t)))
                 if Cmp::of(c).is_some() && imm(k).is_some() =>
             {
@@ -139,6 +140,13 @@ pub fn fuse(code: &mut [Instr]) {
         };
         if let Some(f) = fused {
             code[i] = f;
+        }
+    }
+    // Over the fused code: a `LOAD_LOCAL` still plain begins no longer
+    // sequence, so the `LOAD_GLOBAL` before it may take it.
+    for i in 1..code.len() {
+        if let (Instr::LoadGlobal(g), Instr::LoadLocal(l)) = (code[i - 1], code[i]) {
+            code[i - 1] = Instr::GlobalLocal(g, l);
         }
     }
 }
@@ -449,6 +457,32 @@ mod tests {
         // The heads keep their own fused tests.
         assert_eq!(code[4], Instr::CmpLocalsJump(Cmp::Lt, 0, 1, 10));
         assert_eq!(code[10], Instr::LocalCmpIntJump(Cmp::Ne, 3, 0, 16));
+    }
+
+    #[test]
+    fn fuses_returning_nil_and_a_global_with_a_local() {
+        let mut code = vec![
+            Instr::LoadGlobal(3),
+            Instr::LoadLocal(0),
+            Instr::Int(1),
+            Instr::Sub,
+            Instr::Call(1),
+            // A local that begins a longer sequence stays with it.
+            Instr::LoadGlobal(3),
+            Instr::LoadLocal(0),
+            Instr::LoadLocal(1),
+            Instr::Add,
+            Instr::Pop,
+            Instr::Nil,
+            Instr::Return,
+        ];
+        fuse(&mut code);
+        assert_eq!(code[0], Instr::GlobalLocal(3, 0));
+        assert_eq!(code[1], Instr::LoadLocal(0));
+        assert_eq!(code[5], Instr::LoadGlobal(3));
+        assert_eq!(code[6], Instr::AddLocals(0, 1));
+        assert_eq!(code[10], Instr::ReturnNil);
+        assert_eq!(code[11], Instr::Return);
     }
 
     #[test]

@@ -181,6 +181,11 @@ pub enum Instr {
     /// The same for a test `LOCAL_CMP_INT_JUMP c, l, k, exit`. Fields:
     /// `c`, `l`, `k`, `head`, `exit`.
     LoopCmpInt(Cmp, u16, i32, u32, u32),
+    /// `NIL; RETURN`: the end of a function body without `return`.
+    ReturnNil,
+    /// `LOAD_GLOBAL g; LOAD_LOCAL l`, where no longer sequence starts at
+    /// the `LOAD_LOCAL`: a global function or object and its argument.
+    GlobalLocal(u16, u16),
 }
 
 /// The arithmetic a fused instruction performs.

@@ -1156,6 +1156,17 @@ impl Vm {
                     // `RETURN` pops one operand).
                     fast_return!(unsafe { sp.sub(1) });
                 }
+                Instr::ReturnNil => {
+                    static NIL: Value = Value::Nil;
+                    fast_return!(&NIL as *const Value);
+                }
+                Instr::GlobalLocal(g, l) => {
+                    // SAFETY: as for `Const`.
+                    fpush!(unsafe { (&(*mp).globals)[g as usize] });
+                    fpush!(floc!(l));
+                    skip!(1);
+                    continue;
+                }
                 Instr::ReturnLocal(l) => {
                     debug_assert!((l as isize) < depth!());
                     // SAFETY: `l` is a local (as for `floc!`).
@@ -1348,7 +1359,7 @@ impl Vm {
                     push!(v);
                 }
                 Instr::Int(i) => push!(Value::Int(i)),
-                Instr::Nil | Instr::NilCmpJump(..) => push!(Value::Nil),
+                Instr::Nil | Instr::NilCmpJump(..) | Instr::ReturnNil => push!(Value::Nil),
                 Instr::True => push!(Value::Bool(true)),
                 Instr::False => push!(Value::Bool(false)),
                 Instr::Pop => {
@@ -1419,7 +1430,7 @@ impl Vm {
                     let v = pop!();
                     self.cell_set(cell, v);
                 }
-                Instr::LoadGlobal(g) => {
+                Instr::LoadGlobal(g) | Instr::GlobalLocal(g, _) => {
                     let v = self.modules[module].globals[g as usize];
                     push!(v);
                 }
