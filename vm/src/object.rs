@@ -6,6 +6,10 @@ use std::collections::HashMap;
 
 use crate::symbol::{Sym, SymMap};
 
+// A map's entry buffer: raw allocation, `mmap` and `mremap` for large
+// tables, so growth neither copies nor first-touches the entries again.
+#[allow(unsafe_code)]
+mod mapped_vec;
 mod table;
 use crate::value::{ObjRef, Value};
 pub use table::{Entry, Lookup, MapTable, Pair, ENTRY_BYTES};

@@ -1,6 +1,7 @@
 //! The hash table behind a Map.
 //!
-//! Entries live in insertion order in one vector; an open-addressed index
+//! Entries live in insertion order in one vector (a [`MappedVec`], which
+//! grows a large table's buffer without copying it); an open-addressed index
 //! (at most half full, probed a cache line at a time, then perturbed)
 //! finds them. Each index slot packs
 //! the top 32 bits of the key's hash beside the entry's number, so a probe
@@ -19,6 +20,7 @@
 
 use std::hash::BuildHasher;
 
+use super::mapped_vec::MappedVec;
 use super::{KeyRef, MapHasher, MapKey};
 use crate::value::Value;
 
@@ -100,7 +102,8 @@ fn int_hash(i: i64, state: &MapHasher) -> u64 {
 /// An insertion-ordered hash table of [`MapKey`]s.
 #[derive(Clone, Debug, Default)]
 pub struct MapTable {
-    entries: Vec<Entry>,
+    /// In insertion order; a large one grows without copying.
+    entries: MappedVec<Entry>,
     /// Empty, or a power of two at least twice `entries.len()` long (so a
     /// probe always reaches an empty slot). A slot is 0 when empty, else
     /// `(hash >> 32) << 32 | (entry number + 1)`.
