@@ -152,7 +152,7 @@ impl<T> MappedVec<T> {
             // move with their pages, and nothing points into them).
             unsafe { remap(old, old_bytes, bytes) }
         } else {
-            let new = map(bytes);
+            let new = map(bytes, false);
             if !new.is_null() && self.cap > 0 {
                 // SAFETY: the old buffer holds `len` initialized elements,
                 // the new one has room for `cap > len`, and they are
@@ -178,16 +178,18 @@ impl<T> MappedVec<T> {
     }
 }
 
-/// A fresh zeroed mapping of `bytes`, or null.
+/// A fresh zeroed mapping of `bytes`, or null; with `populate`, its
+/// pages are made present now rather than at first touch.
 #[cfg(target_os = "linux")]
-fn map(bytes: usize) -> *mut u8 {
+fn map(bytes: usize, populate: bool) -> *mut u8 {
+    let populate = if populate { libc::MAP_POPULATE } else { 0 };
     // SAFETY: an anonymous private mapping touches no existing memory.
     let p = unsafe {
         libc::mmap(
             ptr::null_mut(),
             bytes,
             libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | populate,
             -1,
             0,
         )
@@ -232,7 +234,7 @@ unsafe fn unmap(p: *mut u8, bytes: usize) {
 // Elsewhere no buffer is mapped (`is_mapped` is false), so these are never
 // called.
 #[cfg(not(target_os = "linux"))]
-fn map(_bytes: usize) -> *mut u8 {
+fn map(_bytes: usize, _populate: bool) -> *mut u8 {
     ptr::null_mut()
 }
 #[cfg(not(target_os = "linux"))]
@@ -241,6 +243,35 @@ unsafe fn remap(_old: *mut u8, _old_bytes: usize, _bytes: usize) -> *mut u8 {
 }
 #[cfg(not(target_os = "linux"))]
 unsafe fn unmap(_p: *mut u8, _bytes: usize) {}
+
+impl MappedVec<u64> {
+    /// `len` zeros, for a buffer that will be written throughout (a Map's
+    /// index). A large one comes zeroed and present from the kernel.
+    pub fn zeroed(len: usize) -> MappedVec<u64> {
+        if len == 0 {
+            return MappedVec::new();
+        }
+        let bytes = Self::bytes(len);
+        let layout =
+            Layout::from_size_align(bytes, std::mem::align_of::<u64>()).expect("capacity overflow");
+        let p = if Self::is_mapped(len) {
+            // Populated at once: a zero buffer's pages are first read
+            // (a probe for an empty slot), which maps the shared zero
+            // page, then written, which faults again to copy it; filling
+            // the whole mapping in the kernel costs neither trap.
+            map(bytes, true)
+        } else {
+            // SAFETY: `layout` has a non-zero size (`len > 0`).
+            unsafe { alloc::alloc_zeroed(layout) }
+        };
+        match NonNull::new(p.cast::<u64>()) {
+            // All zero bits is a `u64`, so the `len` elements are
+            // initialized.
+            Some(ptr) => MappedVec { ptr, len, cap: len },
+            None => alloc::handle_alloc_error(layout),
+        }
+    }
+}
 
 impl<T> Drop for MappedVec<T> {
     fn drop(&mut self) {
@@ -357,6 +388,20 @@ mod tests {
         v.push((7, Rc::clone(&counter)));
         drop(v);
         assert_eq!(Rc::strong_count(&counter), 1);
+    }
+
+    #[test]
+    fn zeroed_buffers_of_either_kind_read_zero_and_take_writes() {
+        for len in [0, 8, 1 << 10, 1 << 18] {
+            let mut v = MappedVec::zeroed(len);
+            assert_eq!(v.len(), len);
+            assert!(v.iter().all(|&x| x == 0));
+            if len > 0 {
+                v[len - 1] = 7;
+                assert_eq!(v.iter().sum::<u64>(), 7);
+            }
+        }
+        assert!(MappedVec::<u64>::is_mapped(1 << 18) == cfg!(target_os = "linux"));
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub struct MapTable {
     /// Empty, or a power of two at least twice `entries.len()` long (so a
     /// probe always reaches an empty slot). A slot is 0 when empty, else
     /// `(hash >> 32) << 32 | (entry number + 1)`.
-    index: Box<[u64]>,
+    index: MappedVec<u64>,
     state: MapHasher,
 }
 
@@ -263,7 +263,7 @@ impl MapTable {
 
     pub fn clear(&mut self) {
         self.entries.clear();
-        self.index = Box::default();
+        self.index = MappedVec::new();
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&MapKey, &Pair)> {
@@ -303,7 +303,10 @@ impl MapTable {
     /// A fresh index of `len` slots (0 or a power of two) holding every
     /// live entry.
     fn rebuild(&mut self, len: usize) {
-        self.index = vec![0; len].into_boxed_slice();
+        // Freed first: a large index goes back to the kernel before its
+        // successor is mapped.
+        self.index = MappedVec::new();
+        self.index = MappedVec::zeroed(len);
         if len == 0 {
             return;
         }
