@@ -108,6 +108,10 @@ pub struct Vm {
     pub caches: Vec<cache::Site>,
     /// The cache behind megamorphic sites.
     pub mega: cache::MegaCache,
+    /// The upvalue list of the closure whose captured variables were
+    /// last read, so a loop reading them skips the closure's lookup.
+    /// Emptied by every collection, which may free or rename closures.
+    pub(crate) upvals: run::UpvalCache,
     pub modules: Vec<Module>,
     /// Values of the prelude table, by builtin index.
     pub builtins: Vec<Value>,
@@ -184,6 +188,7 @@ impl Vm {
             calls: Vec::new(),
             caches: Vec::new(),
             mega: cache::MegaCache::default(),
+            upvals: run::UpvalCache::EMPTY,
             modules: Vec::new(),
             builtins: Vec::new(),
             classes: HashMap::new(),
@@ -356,6 +361,8 @@ impl Vm {
         &mut self,
         act: impl FnOnce(&mut crate::heap::Heap, &mut dyn FnMut(&mut dyn crate::heap::Tracer)) -> R,
     ) -> R {
+        // The collection may free or rename the cached closure.
+        self.upvals = run::UpvalCache::EMPTY;
         let Vm {
             heap,
             stack,

@@ -17,6 +17,30 @@ use crate::object::{ClassObj, Instance, IterObj, Object, RangeCursor, RangeObj};
 use crate::runtime::ops;
 use crate::value::{ObjRef, Value};
 
+/// The upvalue list of the closure whose captured variables were read
+/// last ([`Vm::upvals`]).
+#[derive(Clone, Copy, Debug)]
+pub struct UpvalCache {
+    /// The closure; `u32::MAX`, which names no object, when empty.
+    of: ObjRef,
+    /// Its upvalue list's entries, `len` of them.
+    at: *const ObjRef,
+    len: usize,
+}
+
+impl UpvalCache {
+    /// Caches nothing.
+    pub const EMPTY: UpvalCache = UpvalCache {
+        of: ObjRef(u32::MAX),
+        at: std::ptr::null(),
+        len: 0,
+    };
+}
+
+// SAFETY: the pointer is into a list owned by the VM's heap, read only by
+// the thread running the VM (a `Vm` moves between threads whole).
+unsafe impl Send for UpvalCache {}
+
 /// Copies a value between stack slots as two word moves. A value written
 /// in parts (tag, then payload, as arithmetic does) and at once read back
 /// as one 16-byte load stalls store-to-load forwarding; each word load
@@ -602,17 +626,19 @@ impl Vm {
                 // Captured variables: reading and writing a cell runs no
                 // code and allocates nothing.
                 Instr::LoadUpval(u) => {
-                    let cell = self.upvalue(frame.closure, u);
-                    if let Object::Cell(v) = self.heap.get(cell) {
-                        fpush_copy!(v);
-                        continue;
+                    if let Some(cell) = self.upval_cell(frame.closure, u) {
+                        if let Object::Cell(v) = self.heap.get(cell) {
+                            fpush_copy!(v);
+                            continue;
+                        }
                     }
                 }
                 Instr::StoreUpval(u) => {
-                    let cell = self.upvalue(frame.closure, u);
-                    let v = fpop!();
-                    self.cell_set(cell, v);
-                    continue;
+                    if let Some(cell) = self.upval_cell(frame.closure, u) {
+                        let v = fpop!();
+                        self.cell_set(cell, v);
+                        continue;
+                    }
                 }
                 Instr::StoreGlobal(g) => {
                     let v = fpop!();
@@ -1084,6 +1110,16 @@ impl Vm {
                                 if self.can_enter_fast(proto, at, argc) {
                                     if STATS {
                                         self.stats.calls += 1;
+                                    }
+                                    // A closure that captures reads its
+                                    // variables through the cache: fill
+                                    // it now, with the list in hand.
+                                    if !c.upvalues.is_empty() {
+                                        self.upvals = UpvalCache {
+                                            of: r,
+                                            at: c.upvalues.as_ptr(),
+                                            len: c.upvalues.len(),
+                                        };
                                     }
                                     fast_enter!(r, proto, at, argc);
                                     continue;
@@ -1846,6 +1882,33 @@ impl Vm {
         match self.heap.get(*init) {
             Object::Closure(f) => Some((*init, f.proto, c.fields.len())),
             _ => None,
+        }
+    }
+
+    /// The cell of captured variable `u` of `closure`, through
+    /// [`Vm::upvals`]: only a closure other than the last one read is
+    /// looked up in the heap. None (for the slow path) when `closure` is
+    /// not a closure or has no upvalue `u`.
+    #[inline(always)]
+    fn upval_cell(&mut self, closure: ObjRef, u: u16) -> Option<ObjRef> {
+        if self.upvals.of != closure {
+            let Object::Closure(c) = self.heap.get(closure) else {
+                return None;
+            };
+            self.upvals = UpvalCache {
+                of: closure,
+                at: c.upvalues.as_ptr(),
+                len: c.upvalues.len(),
+            };
+        }
+        if usize::from(u) < self.upvals.len {
+            // SAFETY: `at` is the upvalue list of the live closure `of`
+            // (`len` entries): a list is never replaced once made, and
+            // only a collection frees a closure or reuses its reference,
+            // and every collection empties the cache (`Vm::with_roots`).
+            Some(unsafe { *self.upvals.at.add(usize::from(u)) })
+        } else {
+            None
         }
     }
 
