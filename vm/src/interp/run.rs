@@ -35,6 +35,16 @@ impl UpvalCache {
         at: std::ptr::null(),
         len: 0,
     };
+
+    /// The upvalue list of closure `r`, whose object is `c`.
+    #[inline(always)]
+    fn of(r: ObjRef, c: &crate::object::ClosureObj) -> UpvalCache {
+        UpvalCache {
+            of: r,
+            at: c.upvalues.as_ptr(),
+            len: c.upvalues.len(),
+        }
+    }
 }
 
 // SAFETY: the pointer is into a list owned by the VM's heap, read only by
@@ -398,6 +408,27 @@ impl Vm {
                     fpush!(v);
                     skip!(2);
                     continue;
+                }
+            }};
+        }
+        // The test of a counted range loop (`FOR_RANGE`, and the loop
+        // closer that repeats it): with the count in slots `h` and `h + 1`,
+        // `Some(true)` after putting the next value in `v`, `Some(false)`
+        // at the end; `None` when `h` holds no count (the loop is over
+        // something other than a range of Ints this time).
+        macro_rules! range_step {
+            ($h:expr, $v:expr) => {{
+                if let (Value::Int(next), Value::Int(end)) = (floc!($h), floc!($h + 1)) {
+                    if next < end {
+                        fset!($v, Value::Int(next));
+                        // Below `end`, so `next + 1` does not overflow.
+                        fset!($h, Value::Int(next + 1));
+                        Some(true)
+                    } else {
+                        Some(false)
+                    }
+                } else {
+                    None
                 }
             }};
         }
@@ -1031,38 +1062,28 @@ impl Vm {
                         }
                     }
                 }
-                Instr::ForRange(h, _, v, t) => {
-                    if let (Value::Int(next), Value::Int(end)) = (floc!(h), floc!(h + 1)) {
-                        if next < end {
-                            fset!(v, Value::Int(next));
-                            // Below `end`, so `next + 1` does not overflow.
-                            fset!(h, Value::Int(next + 1));
-                            skip!(1);
-                        } else {
-                            goto!(t);
-                        }
+                Instr::ForRange(h, _, v, t) => match range_step!(h, v) {
+                    Some(true) => {
+                        skip!(1);
                         continue;
                     }
-                }
+                    Some(false) => {
+                        goto!(t);
+                        continue;
+                    }
+                    None => {}
+                },
                 Instr::LoopRange(h, v, head, exit) => {
                     // As `JUMP head` then `FOR_RANGE`: the backward jump is
                     // a safepoint, and a loop whose count is not in `h`
                     // (not a counted one this time) goes to the head.
                     if !self.safepoint_due() {
-                        if let (Value::Int(next), Value::Int(end)) = (floc!(h), floc!(h + 1)) {
-                            if next < end {
-                                fset!(v, Value::Int(next));
-                                // Below `end`, so `next + 1` does not
-                                // overflow.
-                                fset!(h, Value::Int(next + 1));
-                                // The body starts past `FOR_RANGE` and the
-                                // `STORE_LOCAL v` it stands for.
-                                goto!(head + 2);
-                            } else {
-                                goto!(exit);
-                            }
-                        } else {
-                            goto!(head);
+                        match range_step!(h, v) {
+                            // The body starts past `FOR_RANGE` and the
+                            // `STORE_LOCAL v` it stands for.
+                            Some(true) => goto!(head + 2),
+                            Some(false) => goto!(exit),
+                            None => goto!(head),
                         }
                         continue;
                     }
@@ -1115,11 +1136,7 @@ impl Vm {
                                     // variables through the cache: fill
                                     // it now, with the list in hand.
                                     if !c.upvalues.is_empty() {
-                                        self.upvals = UpvalCache {
-                                            of: r,
-                                            at: c.upvalues.as_ptr(),
-                                            len: c.upvalues.len(),
-                                        };
+                                        self.upvals = UpvalCache::of(r, c);
                                     }
                                     fast_enter!(r, proto, at, argc);
                                     continue;
@@ -1895,11 +1912,7 @@ impl Vm {
             let Object::Closure(c) = self.heap.get(closure) else {
                 return None;
             };
-            self.upvals = UpvalCache {
-                of: closure,
-                at: c.upvalues.as_ptr(),
-                len: c.upvalues.len(),
-            };
+            self.upvals = UpvalCache::of(closure, c);
         }
         if usize::from(u) < self.upvals.len {
             // SAFETY: `at` is the upvalue list of the live closure `of`

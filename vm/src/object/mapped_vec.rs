@@ -1,4 +1,5 @@
-//! A vector for a Map's entries whose large buffers grow without copying.
+//! A vector for a Map's entries and index whose large buffers grow without
+//! copying.
 //!
 //! A `Vec` that doubles copies every element into a fresh buffer, and the
 //! allocator hands back fresh pages for it: a Map growing to 400,000
@@ -9,8 +10,8 @@
 //! `realloc` does for its large blocks. Smaller buffers come from the
 //! global allocator as a `Vec`'s do.
 //!
-//! The vector only ever holds map entries, which are plain data with
-//! owning pointers (no self-references), so moving them with the buffer is
+//! It holds a Map's entries and its index: plain data with owning
+//! pointers and no self-references, so moving them with the buffer is
 //! sound.
 
 use std::alloc::{self, Layout};
