@@ -194,3 +194,46 @@ fn missing_inputs_exit_66_and_usage_errors_64() {
         assert_eq!(cairn(&dir, args).0, 64, "{args:?}");
     }
 }
+
+/// Captures as hand-written bytecode may mix them: a copy of an upvalue
+/// held as a cell copies the cell's value; a capture as a cell of what is
+/// no cell fails at `CLOSURE`, so reading a cell-held upvalue never fails.
+#[test]
+fn hand_written_captures_copy_values_and_refuse_missing_cells() {
+    let dir = TempDir::new("captures");
+    dir.write(
+        "cap.cairn",
+        "fn outer(a) {\n  var b = a\n  fn mid() {\n    return fn() => a + b\n  }\n  \
+         b += 1\n  return mid\n}\nprint(outer(1)()())\n",
+    );
+    let (_, listing, _) = cairn(&dir, &["disasm", "cap.cairn"]);
+    // As compiled: `a` (never assigned) copied, `b` in a cell.
+    for line in [
+        "upvalue local 1 value",
+        "upvalue local 2 ",
+        "upvalue outer 0 value",
+        "upvalue outer 1 ",
+    ] {
+        assert!(listing.contains(line), "{line}\n{listing}");
+    }
+    let run = |name: &str, from: &str, to: &str| {
+        assert!(listing.contains(from), "{from}");
+        dir.write(&format!("{name}.casm"), listing.replacen(from, to, 1));
+        let (code, _, err) = cairn(&dir, &["asm", &format!("{name}.casm")]);
+        assert_eq!(code, 0, "{err}");
+        cairn(&dir, &["run", &format!("{name}.cairnc")])
+    };
+    let (code, out, err) = run("as_compiled", "", "");
+    assert_eq!((code, out.as_str()), (0, "3\n"), "{err}");
+    // The innermost closure copies `b`'s value (2) instead of sharing it.
+    let (code, out, err) = run("copy_of_cell", "upvalue outer 1 ", "upvalue outer 1 value ");
+    assert_eq!((code, out.as_str()), (0, "3\n"), "{err}");
+    // `a` captured as a cell, but its slot holds a plain value.
+    let (code, _, err) = run("local_not_cell", "upvalue local 1 value", "upvalue local 1");
+    assert_eq!(code, 70, "{err}");
+    assert!(err.contains("captured local 1 holds no cell"), "{err}");
+    // The copied `a` captured onward as a cell.
+    let (code, _, err) = run("outer_not_cell", "upvalue outer 0 value", "upvalue outer 0");
+    assert_eq!(code, 70, "{err}");
+    assert!(err.contains("captured upvalue 0 holds no cell"), "{err}");
+}

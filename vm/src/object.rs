@@ -370,7 +370,9 @@ pub enum Builtin {
 pub struct ClosureObj {
     /// Index into the VM's prototype table.
     pub proto: u32,
-    pub upvalues: Box<[ObjRef]>,
+    /// Per the prototype's upvalue descriptors: a cell (`Value::Obj` of an
+    /// [`Object::Cell`]) or a copied value.
+    pub upvalues: Box<[Value]>,
     /// The class whose method this is (or whose method created it): where
     /// `super` starts looking.
     pub home: Option<ObjRef>,
@@ -493,7 +495,7 @@ impl Object {
                 Object::Map(m) => m.entries.capacity() * ENTRY_BYTES,
                 Object::Instance(i) => i.fields.len() * 16,
                 Object::Class(c) => 256 + c.methods.len() * 32,
-                Object::Closure(c) => c.upvalues.len() * 4,
+                Object::Closure(c) => c.upvalues.len() * 16,
                 Object::Fiber(f) => f.size(),
                 Object::Host(h) => h.size,
                 _ => 0,

@@ -317,7 +317,13 @@ fn upvalues_handlers_lines_and_local_names() {
     f.has_rest = true;
     f.n_locals = 300;
     f.max_stack = 65535;
-    f.upvalues = vec![Upvalue::Local(1), Upvalue::Outer(0), Upvalue::Local(65535)];
+    f.upvalues = vec![
+        Upvalue::Local(1),
+        Upvalue::Outer(0),
+        Upvalue::Local(65535),
+        Upvalue::LocalValue(2),
+        Upvalue::OuterValue(65535),
+    ];
     f.handlers = vec![
         Handler {
             start: 1,
@@ -354,6 +360,8 @@ fn upvalues_handlers_lines_and_local_names() {
     assert!(text.contains("    line 2\n"), "inline line markers\n{text}");
     assert!(text.contains("local 7 40 3..L1"), "{text}");
     assert!(text.contains("upvalue outer 0"), "{text}");
+    assert!(text.contains("upvalue local 2 value"), "{text}");
+    assert!(text.contains("upvalue outer 65535 value"), "{text}");
 
     // Line tables that cannot be markers: out of order, mid-instruction,
     // past the end.
@@ -516,9 +524,11 @@ fn random_function(rng: &mut Rng) -> Function {
         has_rest: rng.below(2) == 0,
         n_locals: rng.u16(),
         max_stack: rng.u16(),
-        upvalues: rng.vec(3, |r| match r.below(2) {
+        upvalues: rng.vec(3, |r| match r.below(4) {
             0 => Upvalue::Local(r.u16()),
-            _ => Upvalue::Outer(r.u16()),
+            1 => Upvalue::Outer(r.u16()),
+            2 => Upvalue::LocalValue(r.u16()),
+            _ => Upvalue::OuterValue(r.u16()),
         }),
         code,
         handlers: rng.vec(3, |r| Handler {
@@ -864,7 +874,7 @@ fn malformed_text_is_rejected_with_its_line() {
 
 /// A valid listing to mutate, with every kind of line.
 const SAMPLE: &str = r#"; a sample
-.version 1.0
+.version 2.0
 .module 0                        ; "m"
 .source "m.cairn"
 .main 0

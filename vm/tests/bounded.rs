@@ -17,7 +17,7 @@ use cairn_vm::verify::verify;
 fn module(code: &str, rest: &str) -> String {
     format!(
         r#"
-.version 1.0
+.version 2.0
 .module 0
 .source 1
 .main 0

@@ -137,9 +137,14 @@ fn sample() -> ClassFile {
     init.has_rest = true;
     init.n_locals = u16::MAX;
     let mut area = func(11, FunctionKind::Static);
-    area.upvalues = vec![Upvalue::Local(0), Upvalue::Outer(u16::MAX)];
+    area.upvalues = vec![
+        Upvalue::Local(0),
+        Upvalue::Outer(u16::MAX),
+        Upvalue::LocalValue(3),
+        Upvalue::OuterValue(u16::MAX),
+    ];
     let mut lambda = func(2, FunctionKind::Function);
-    lambda.upvalues = vec![Upvalue::Outer(7)];
+    lambda.upvalues = vec![Upvalue::Outer(7), Upvalue::LocalValue(0)];
     lambda.code = vec![];
     lambda.handlers = vec![Handler {
         start: u32::MAX,
@@ -441,7 +446,7 @@ fn tiny_file_layout_is_as_specified() {
     let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(
         hex.join(" "),
-        "ca 49 52 4e 0d 0a 1a 0a 01 00 00 00 06 00 \
+        "ca 49 52 4e 0d 0a 1a 0a 02 00 00 00 06 00 \
          01 16 00 00 00 02 00 00 00 02 01 00 00 00 6d 02 07 00 00 00 6d 2e 63 61 69 72 6e \
          02 06 00 00 00 00 00 01 00 00 00 \
          03 04 00 00 00 00 00 00 00 \
@@ -449,7 +454,7 @@ fn tiny_file_layout_is_as_specified() {
          05 04 00 00 00 00 00 00 00 \
          06 2c 00 00 00 01 00 00 00 00 00 00 00 00 00 01 00 01 00 00 00 00 00 02 00 00 00 03 63 \
          00 00 00 00 01 00 00 00 00 00 00 00 01 00 00 00 00 00 00 00 \
-         53 58 53 d6"
+         51 6d 31 be"
     );
 }
 
@@ -623,32 +628,32 @@ fn header_cases() -> Vec<Case> {
         ),
         case(
             "header cut in the major version",
-            header(1, 0)[..9].to_vec(),
+            header(2, 0)[..9].to_vec(),
             "truncated: expected 2 bytes for the major version at offset 8",
         ),
         case(
             "header cut in the minor version",
-            header(1, 0)[..11].to_vec(),
+            header(2, 0)[..11].to_vec(),
             "truncated: expected 2 bytes for the minor version at offset 10",
         ),
         case(
             "newer major version",
             patched(&good, |b| put16(b, 8, 7)),
-            "unsupported major version 7 (this VM reads 1)",
+            "unsupported major version 7 (this VM reads 2)",
         ),
         case(
             "major version 0",
             header(0, 0),
-            "unsupported major version 0 (this VM reads 1)",
+            "unsupported major version 0 (this VM reads 2)",
         ),
         case(
             "no room for the checksum",
-            [header(1, 0), vec![1, 2, 3]].concat(),
+            [header(2, 0), vec![1, 2, 3]].concat(),
             "truncated: expected 4 bytes for the checksum at offset 12",
         ),
         case(
             "header and checksum only",
-            with_crc(header(1, 3)),
+            with_crc(header(2, 3)),
             "truncated: expected 2 bytes for the section count at offset 12",
         ),
     ]
@@ -693,11 +698,11 @@ fn checksum_cases() -> Vec<Case> {
             "checksum of a valid file over a newer major is not reached",
             {
                 let mut b = tiny_bytes.clone();
-                b[8] = 2;
+                b[8] = 3;
                 b[tn - 1] ^= 1;
                 b
             },
-            "unsupported major version 2 (this VM reads 1)",
+            "unsupported major version 3 (this VM reads 2)",
         ),
     ]
 }
@@ -1080,8 +1085,8 @@ fn encoding_cases() -> Vec<Case> {
         ),
         case(
             "bad upvalue tag",
-            set(f + 14, 2),
-            format!("invalid upvalue tag 2 at offset {}", f + 14),
+            set(f + 14, 4),
+            format!("invalid upvalue tag 4 at offset {}", f + 14),
         ),
         case(
             "has_rest not 0 or 1",
@@ -1244,7 +1249,7 @@ fn errors_carry_their_fields() {
         read(&b),
         Err(DecodeError::UnsupportedMajor {
             found: 9,
-            supported: 1
+            supported: 2
         })
     );
 }

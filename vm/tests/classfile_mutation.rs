@@ -162,10 +162,12 @@ fn function(rng: &mut Rng, i: usize, name: &mut impl FnMut(&mut Rng) -> u16) -> 
         max_stack: rng.u16_below(40),
         upvalues: (0..rng.below(4))
             .map(|_| {
-                if rng.chance(50) {
-                    Upvalue::Local(rng.u16_below(10))
-                } else {
-                    Upvalue::Outer(rng.u16_below(10))
+                let n = rng.u16_below(10);
+                match rng.below(4) {
+                    0 => Upvalue::Local(n),
+                    1 => Upvalue::Outer(n),
+                    2 => Upvalue::LocalValue(n),
+                    _ => Upvalue::OuterValue(n),
                 }
             })
             .collect(),

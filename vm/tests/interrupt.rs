@@ -11,7 +11,7 @@ use cairn_vm::verify::verify;
 /// `var n = 0; try { while true { n += 1 } } catch e { caught = true }
 /// finally { cleaned = true }`, with `n` global 0, `caught` 1, `cleaned` 2.
 const RUNAWAY: &str = r#"
-.version 1.0
+.version 2.0
 .module 0
 .source 1
 .main 0
@@ -55,7 +55,7 @@ const RUNAWAY: &str = r#"
 
 /// `answer = 42`, global 0.
 const QUIET: &str = r#"
-.version 1.0
+.version 2.0
 .module 0
 .source 1
 .main 0

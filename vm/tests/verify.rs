@@ -629,6 +629,45 @@ fn closure_capturing_what_the_encloser_lacks() {
 }
 
 #[test]
+fn closure_capturing_values_checks_the_same_ranges() {
+    let mut lambda = function(F, FunctionKind::Function, "LOAD_UPVAL 0\nRETURN");
+    lambda.upvalues = vec![Upvalue::LocalValue(4)];
+    let main = function(MODULE, FunctionKind::Module, "CLOSURE 1\nRETURN");
+    expect(
+        &file(vec![main, lambda.clone()]),
+        "closure-capture",
+        &format!("{AT} at pc 0: function 1 captures local 4, but this function has 4 locals"),
+    );
+    lambda.upvalues = vec![Upvalue::OuterValue(0)];
+    let main = function(MODULE, FunctionKind::Module, "CLOSURE 1\nRETURN");
+    expect(
+        &file(vec![main, lambda]),
+        "closure-capture",
+        &format!("{AT} at pc 0: function 1 captures upvalue 0, but this function has 0 upvalues"),
+    );
+}
+
+#[test]
+fn store_into_a_copied_upvalue() {
+    let mut lambda = function(F, FunctionKind::Function, "NIL\nSTORE_UPVAL 1\nNIL\nRETURN");
+    lambda.upvalues = vec![Upvalue::Local(1), Upvalue::LocalValue(2)];
+    let main = function(MODULE, FunctionKind::Module, "CLOSURE 1\nRETURN");
+    let cf = file(vec![main, lambda.clone()]);
+    let err = verify(&cf).expect_err("a store into a copy");
+    assert_eq!(err.rule.name(), "upval-writable", "{err}");
+    assert!(
+        err.to_string().ends_with(
+            "at pc 1: `STORE_UPVAL` writes upvalue 1, a copied value (only a cell can be written)"
+        ),
+        "{err}"
+    );
+    // Into the cell beside it: valid.
+    lambda.code = asm("NIL\nSTORE_UPVAL 0\nNIL\nRETURN");
+    let main = function(MODULE, FunctionKind::Module, "CLOSURE 1\nRETURN");
+    verify(&file(vec![main, lambda])).expect("a store into a cell");
+}
+
+#[test]
 fn class_count_mismatch() {
     let mut cf = kitchen_sink();
     let code = &mut main_mut(&mut cf).code;

@@ -155,7 +155,12 @@ impl<'a> Emitter<'a> {
             "the field initializers of class `{}`",
             decl.binder.ident.name
         );
-        self.begin_function(decl.field_init_n_locals, desc, decl.binder.ident.span);
+        self.begin_function(
+            decl.field_init_n_locals,
+            &decl.field_init_captures,
+            desc,
+            decl.binder.ident.span,
+        );
         self.line_of(decl.span);
         if decl.field_init_receiver_captured {
             self.receiver_to_cell();

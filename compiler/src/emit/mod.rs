@@ -172,6 +172,9 @@ struct FnState<'a> {
     code: FnCode,
     /// Per local slot: whether it currently holds a cell.
     cells: Vec<bool>,
+    /// Per upvalue: whether it is a copied value, not a cell (what the
+    /// captured local held when this function's closure was made).
+    upvalue_values: Vec<bool>,
     loops: Vec<LoopCtx>,
     tries: Vec<TryCtx<'a>>,
     /// Open blocks, each with the local-name entries it declared.
@@ -296,7 +299,23 @@ impl<'a> Emitter<'a> {
 
     /// Starts compiling a function; `desc` says what it is ("function `f`")
     /// and `span` is where to point at it.
-    fn begin_function(&mut self, n_locals: u32, desc: String, span: Span) {
+    fn begin_function(&mut self, n_locals: u32, captures: &[Capture], desc: String, span: Span) {
+        // The enclosing function's locals hold now what they will hold at
+        // this function's `CLOSURE`, which comes right after its body.
+        let upvalue_values = match self.fns.last() {
+            Some(outer) => captures
+                .iter()
+                .map(|c| match *c {
+                    Capture::Local(i) => !outer.cells.get(i as usize).copied().unwrap_or(false),
+                    Capture::Upvalue(i) => outer
+                        .upvalue_values
+                        .get(i as usize)
+                        .copied()
+                        .unwrap_or(false),
+                })
+                .collect(),
+            None => vec![false; captures.len()],
+        };
         let mut locals_error = None;
         if n_locals > MAX_LOCALS {
             // Reported now, so it comes before errors it causes (such as too
@@ -315,6 +334,7 @@ impl<'a> Emitter<'a> {
             desc,
             code: FnCode::new(),
             cells: vec![false; n_locals as usize],
+            upvalue_values,
             loops: Vec::new(),
             tries: Vec::new(),
             scopes: vec![Vec::new()],
@@ -374,9 +394,12 @@ impl<'a> Emitter<'a> {
         };
         let upvalues = captures
             .iter()
-            .map(|c| match *c {
-                Capture::Local(i) => Upvalue::Local(narrow(i)),
-                Capture::Upvalue(i) => Upvalue::Outer(narrow(i)),
+            .zip(&state.upvalue_values)
+            .map(|(c, &value)| match (*c, value) {
+                (Capture::Local(i), false) => Upvalue::Local(narrow(i)),
+                (Capture::Upvalue(i), false) => Upvalue::Outer(narrow(i)),
+                (Capture::Local(i), true) => Upvalue::LocalValue(narrow(i)),
+                (Capture::Upvalue(i), true) => Upvalue::OuterValue(narrow(i)),
             })
             .collect();
         // Each limit below is reported where it is first exceeded.
@@ -404,7 +427,7 @@ impl<'a> Emitter<'a> {
     fn module_body(&mut self, module: &'a Module, returns_last: bool) -> u16 {
         let index = self.reserve_function(Span::default());
         let desc = format!("the top-level code of module `{}`", self.module_name);
-        self.begin_function(module.n_locals, desc, Span::default());
+        self.begin_function(module.n_locals, &[], desc, Span::default());
         let (last, stmts) = match module.stmts.split_last() {
             Some((last, rest)) if returns_last => match &last.kind {
                 StmtKind::Expr(e) => (Some((e, last.span)), rest),
@@ -443,7 +466,7 @@ impl<'a> Emitter<'a> {
             _ if func.name == "<anonymous>" => "an anonymous function".to_string(),
             _ => format!("function `{}`", func.name),
         };
-        self.begin_function(func.n_locals, desc, span);
+        self.begin_function(func.n_locals, &func.captures, desc, span);
         if let Some(p) = func.params.get(MAX_ARGS) {
             let span = p.binder.ident.span;
             self.fn_limit(span, "parameters", MAX_ARGS as u64, "parameters");

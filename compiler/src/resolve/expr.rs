@@ -14,6 +14,8 @@ struct Found {
     binding: Binding,
     kind: DeclKind,
     decl_span: Option<Span>,
+    /// The binder's id, for a local of this or an enclosing function.
+    id: Option<u32>,
 }
 
 impl Resolver {
@@ -141,6 +143,7 @@ impl Resolver {
                     binding: Binding::Global(i),
                     kind: g.kind,
                     decl_span: (!g.prior).then_some(g.span),
+                    id: None,
                 });
             }
         }
@@ -149,6 +152,7 @@ impl Resolver {
                 binding: Binding::Prelude,
                 kind: DeclKind::Let,
                 decl_span: None,
+                id: None,
             });
         }
         None
@@ -162,6 +166,7 @@ impl Resolver {
                 binding: Binding::Local(local.slot),
                 kind: local.kind,
                 decl_span: Some(local.span),
+                id: Some(local.id),
             });
         }
         if depth == 0 {
@@ -195,6 +200,7 @@ impl Resolver {
             binding: Binding::Upvalue(index),
             kind,
             decl_span,
+            id: Some(id),
         })
     }
 
@@ -287,6 +293,9 @@ impl Resolver {
                     return;
                 };
                 *binding = found.binding;
+                if let Some(a) = found.id.and_then(|id| self.assigned.get_mut(id as usize)) {
+                    *a = true;
+                }
                 if found.binding == Binding::Prelude {
                     self.push(
                         Diagnostic::error(self.file, format!("cannot assign to `{name}`"), span)

@@ -136,6 +136,8 @@ pub(crate) struct Resolver {
     class_by_span: HashMap<u32, usize>,
     /// Which binders (by id) some closure captures.
     captured: Vec<bool>,
+    /// Which binders (by id) some assignment names.
+    assigned: Vec<bool>,
 }
 
 impl Resolver {
@@ -152,6 +154,7 @@ impl Resolver {
             local_classes: HashMap::new(),
             class_by_span: HashMap::new(),
             captured: Vec::new(),
+            assigned: Vec::new(),
         }
     }
 
@@ -166,6 +169,7 @@ impl Resolver {
 
     fn new_binder_id(&mut self) -> u32 {
         self.captured.push(false);
+        self.assigned.push(false);
         (self.captured.len() - 1) as u32
     }
 
@@ -196,8 +200,7 @@ impl Resolver {
                 StmtKind::Import(i) => &mut i.binder,
                 _ => continue,
             };
-            binder.id = self.captured.len() as u32;
-            self.captured.push(false);
+            binder.id = self.new_binder_id();
             let name = binder.ident.name.clone();
             if let Some(&prev) = self.global_index.get(&name) {
                 let g = &mut self.globals[prev as usize];
@@ -293,9 +296,17 @@ impl Resolver {
         }
     }
 
+    /// A captured local needs a cell when its value can change after a
+    /// closure copies it: something assigns it, or (a `fn` or `class`
+    /// statement) the closures in its own value capture it before it is
+    /// stored. Every other captured local is copied into the closures.
     fn mark_captured(&self, binder: &mut Binder) {
-        if let Some(&c) = self.captured.get(binder.id as usize) {
-            binder.captured = c && matches!(binder.storage, Storage::Local(_));
+        let id = binder.id as usize;
+        if let Some(&c) = self.captured.get(id) {
+            let assigned = self.assigned.get(id).copied().unwrap_or(true);
+            let early = matches!(binder.kind, DeclKind::Fn | DeclKind::Class);
+            binder.captured =
+                c && matches!(binder.storage, Storage::Local(_)) && (assigned || early);
         }
     }
 

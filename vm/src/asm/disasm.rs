@@ -281,6 +281,8 @@ fn function(cf: &ClassFile, i: usize, f: &Function, out: &mut Listing) {
         let text = match up {
             Upvalue::Local(n) => format!("    upvalue local {n}"),
             Upvalue::Outer(n) => format!("    upvalue outer {n}"),
+            Upvalue::LocalValue(n) => format!("    upvalue local {n} value"),
+            Upvalue::OuterValue(n) => format!("    upvalue outer {n} value"),
         };
         out.line(&text, Some(format!("upvalue {u}")));
     }

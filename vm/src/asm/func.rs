@@ -183,16 +183,27 @@ impl<'a> FnDraft<'a> {
         Ok(())
     }
 
-    /// `upvalue local N` or `upvalue outer N`.
+    /// `upvalue local N` or `upvalue outer N`, a cell; either followed by
+    /// `value`, a copy of the value.
     fn upvalue(&mut self, line: &mut Line<'_, 'a>) -> Result<(), AsmError> {
-        let up = match line.word("`local` or `outer`")? {
-            "local" => Upvalue::Local(line.u16("an upvalue's local slot")?),
-            "outer" => Upvalue::Outer(line.u16("an upvalue's outer index")?),
+        let (local, n) = match line.word("`local` or `outer`")? {
+            "local" => (true, line.u16("an upvalue's local slot")?),
+            "outer" => (false, line.u16("an upvalue's outer index")?),
             other => {
                 return Err(line.err(format!(
                     "unknown upvalue source `{other}`: expected `local` or `outer`"
                 )))
             }
+        };
+        let value = line.peek_word() == Some("value");
+        if value {
+            line.advance();
+        }
+        let up = match (local, value) {
+            (true, false) => Upvalue::Local(n),
+            (false, false) => Upvalue::Outer(n),
+            (true, true) => Upvalue::LocalValue(n),
+            (false, true) => Upvalue::OuterValue(n),
         };
         self.f.upvalues.push(up);
         Ok(())

@@ -55,6 +55,8 @@ pub(crate) const SUPER_DYNAMIC: u8 = 3;
 /// Upvalue tags.
 pub(crate) const UPVALUE_LOCAL: u8 = 0;
 pub(crate) const UPVALUE_OUTER: u8 = 1;
+pub(crate) const UPVALUE_LOCAL_VALUE: u8 = 2;
+pub(crate) const UPVALUE_OUTER_VALUE: u8 = 3;
 
 /// Minimum encoded sizes, used to bound a count by the bytes left before
 /// anything is allocated.

@@ -13,7 +13,7 @@ pub const MAGIC: [u8; 8] = *b"\xCAIRN\r\n\x1A\n";
 
 /// The format version this VM writes. A reader accepts any minor version of
 /// its major version; sections it does not know in a newer minor are skipped.
-pub const MAJOR: u16 = 1;
+pub const MAJOR: u16 = 2;
 pub const MINOR: u16 = 0;
 
 /// A constant-pool entry.
@@ -77,13 +77,37 @@ pub enum FunctionKind {
     FieldInit = 5,
 }
 
-/// Where a closure's upvalue comes from when `CLOSURE` creates it.
+/// Where a closure's upvalue comes from when `CLOSURE` creates it, and
+/// how the closure reads it: through a shared cell (a variable someone
+/// assigns), or as a copy of the value (a variable nothing assigns after
+/// the closure is made, so the copy can never go stale).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Upvalue {
     /// The cell in local slot `n` of the enclosing frame.
     Local(u16),
-    /// Upvalue `n` of the enclosing closure.
+    /// Upvalue `n` of the enclosing closure, a cell.
     Outer(u16),
+    /// A copy of the value in local slot `n` of the enclosing frame.
+    LocalValue(u16),
+    /// Upvalue `n` of the enclosing closure, a copied value.
+    OuterValue(u16),
+}
+
+impl Upvalue {
+    /// Whether the closure holds a copy of the value, not a cell:
+    /// `LOAD_UPVAL` reads it as is and `STORE_UPVAL` may not write it.
+    pub fn is_value(self) -> bool {
+        matches!(self, Upvalue::LocalValue(_) | Upvalue::OuterValue(_))
+    }
+
+    /// Whether it comes from the enclosing frame's locals (not from the
+    /// enclosing closure's upvalues), and the slot or upvalue index.
+    pub fn source(self) -> (bool, u16) {
+        match self {
+            Upvalue::Local(n) | Upvalue::LocalValue(n) => (true, n),
+            Upvalue::Outer(n) | Upvalue::OuterValue(n) => (false, n),
+        }
+    }
 }
 
 /// An exception-table entry: an error raised while `start <= pc < end`

@@ -25,7 +25,7 @@ use super::model::*;
 ///
 /// assert_eq!(read(b"#!/bin/sh\n"), Err(DecodeError::BadMagic));
 /// let err = read(b"\xCAIRN\r\n\x1A\n\x07\x00\x00\x00").unwrap_err();
-/// assert_eq!(err.to_string(), "unsupported major version 7 (this VM reads 1)");
+/// assert_eq!(err.to_string(), "unsupported major version 7 (this VM reads 2)");
 /// ```
 ///
 /// # Errors
@@ -284,6 +284,8 @@ fn read_upvalue(c: &mut Cursor<'_>) -> Result<Upvalue, DecodeError> {
     match tag {
         layout::UPVALUE_LOCAL => Ok(Upvalue::Local(index)),
         layout::UPVALUE_OUTER => Ok(Upvalue::Outer(index)),
+        layout::UPVALUE_LOCAL_VALUE => Ok(Upvalue::LocalValue(index)),
+        layout::UPVALUE_OUTER_VALUE => Ok(Upvalue::OuterValue(index)),
         value => Err(bad_tag("upvalue tag", value, at)),
     }
 }

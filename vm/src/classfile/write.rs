@@ -197,15 +197,15 @@ impl Writer {
         self.bool(f.has_rest);
         self.u16(f.n_locals);
         self.u16(f.max_stack);
-        self.table(&f.upvalues, |w, u| match *u {
-            Upvalue::Local(i) => {
-                w.u8(layout::UPVALUE_LOCAL);
-                w.u16(i);
-            }
-            Upvalue::Outer(i) => {
-                w.u8(layout::UPVALUE_OUTER);
-                w.u16(i);
-            }
+        self.table(&f.upvalues, |w, u| {
+            let (tag, i) = match *u {
+                Upvalue::Local(i) => (layout::UPVALUE_LOCAL, i),
+                Upvalue::Outer(i) => (layout::UPVALUE_OUTER, i),
+                Upvalue::LocalValue(i) => (layout::UPVALUE_LOCAL_VALUE, i),
+                Upvalue::OuterValue(i) => (layout::UPVALUE_OUTER_VALUE, i),
+            };
+            w.u8(tag);
+            w.u16(i);
         });
         self.bytes(&f.code);
         self.table(&f.handlers, |w, h| {

@@ -53,7 +53,7 @@ impl Object {
                 c.field_inits.iter_mut().for_each(|v| t.value(v));
             }
             Object::Closure(c) => {
-                c.upvalues.iter_mut().for_each(|r| t.obj(r));
+                c.upvalues.iter_mut().for_each(|v| t.value(v));
                 t.opt(&mut c.home);
             }
             Object::Cell(v) => t.value(v),

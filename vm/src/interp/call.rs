@@ -39,10 +39,49 @@ fn arity_message(name: &str, min: usize, max: Option<usize>, given: usize) -> St
 }
 
 impl Vm {
-    pub(crate) fn upvalue(&self, closure: ObjRef, u: u16) -> ObjRef {
+    /// Upvalue `u` of `closure` as it is held: a cell or a copied value
+    /// (`nil` if there is none, which the verifier's `upval-in-range`
+    /// rules out).
+    pub(crate) fn upvalue(&self, closure: ObjRef, u: u16) -> Value {
         match self.heap.get(closure) {
-            Object::Closure(c) => c.upvalues[u as usize],
-            _ => closure,
+            Object::Closure(c) => c
+                .upvalues
+                .get(usize::from(u))
+                .copied()
+                .unwrap_or(Value::Nil),
+            _ => Value::Nil,
+        }
+    }
+
+    /// The value in a cell-held upvalue; `nil` if it holds no cell (a
+    /// hand-written class file can capture a copied value as a cell).
+    pub(crate) fn upvalue_get(&self, held: Value) -> Value {
+        match held {
+            Value::Obj(r) => self.cell_get(r),
+            _ => Value::Nil,
+        }
+    }
+
+    fn is_cell(&self, v: Value) -> bool {
+        matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Object::Cell(_)))
+    }
+
+    /// Whether closure `current`'s upvalue `u` is held as a cell (by its
+    /// prototype's descriptor).
+    fn outer_is_cell(&self, current: ObjRef, u: u16) -> bool {
+        match self.heap.get(current) {
+            Object::Closure(c) => self.protos[c.proto as usize]
+                .upvalues
+                .get(usize::from(u))
+                .is_some_and(|d| !d.is_value()),
+            _ => false,
+        }
+    }
+
+    /// Writes a cell-held upvalue; nothing if it holds no cell.
+    pub(crate) fn upvalue_set(&mut self, held: Value, v: Value) {
+        if let Value::Obj(r) = held {
+            self.cell_set(r, v);
         }
     }
 
@@ -422,7 +461,10 @@ impl Vm {
         }))))
     }
 
-    /// `CLOSURE f`: captures cells from the current frame or closure.
+    /// `CLOSURE f`: captures cells, or copies values, from the current
+    /// frame or closure. A cell-held upvalue always holds a cell: a capture
+    /// that finds none raises `TypeError` here (hand-written bytecode
+    /// only), so `LOAD_UPVAL` and `STORE_UPVAL` never fail.
     pub(crate) fn make_closure(
         &mut self,
         module: usize,
@@ -436,17 +478,35 @@ impl Vm {
         let mut upvalues = Vec::with_capacity(n);
         for i in 0..n {
             let d = self.protos[proto as usize].upvalues[i];
-            let cell = match d {
+            let held = match d {
                 Upvalue::Local(n) => {
                     let slot = self.stack[base + n as usize];
-                    match slot {
-                        Value::Obj(r) if matches!(self.heap.get(r), Object::Cell(_)) => r,
-                        other => self.heap.alloc(Object::Cell(other)),
+                    if !self.is_cell(slot) {
+                        let e = format!("captured local {n} holds no cell");
+                        return Err(self.type_error(e));
+                    }
+                    slot
+                }
+                Upvalue::LocalValue(n) => self.stack[base + n as usize],
+                Upvalue::Outer(n) => {
+                    let held = self.upvalue(current, n);
+                    if !self.outer_is_cell(current, n) || !self.is_cell(held) {
+                        let e = format!("captured upvalue {n} holds no cell");
+                        return Err(self.type_error(e));
+                    }
+                    held
+                }
+                // What `LOAD_UPVAL n` would push in the running closure.
+                Upvalue::OuterValue(n) => {
+                    let held = self.upvalue(current, n);
+                    if self.outer_is_cell(current, n) {
+                        self.upvalue_get(held)
+                    } else {
+                        held
                     }
                 }
-                Upvalue::Outer(n) => self.upvalue(current, n),
             };
-            upvalues.push(cell);
+            upvalues.push(held);
         }
         let home = match self.heap.get(current) {
             Object::Closure(c) => c.home,

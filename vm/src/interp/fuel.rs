@@ -127,7 +127,7 @@ mod tests {
     /// which leaves 38572 in `total` (global 1): calls, returns, throws and
     /// handlers for a stop to fall among.
     const SLICES: &str = r#"
-.version 1.0
+.version 2.0
 .module 0
 .source 1
 .main 0
@@ -233,7 +233,7 @@ mod tests {
     /// after = true
     /// ```
     const NESTED: &str = r#"
-.version 1.0
+.version 2.0
 .module 0
 .source 1
 .main 0

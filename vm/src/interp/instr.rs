@@ -23,7 +23,11 @@ pub enum Instr {
     Swap,
     LoadLocal(u16),
     StoreLocal(u16),
+    /// `LOAD_UPVAL` of an upvalue held as a cell.
     LoadUpval(u16),
+    /// `LOAD_UPVAL` of an upvalue held as a copied value: no cell to read
+    /// through.
+    LoadUpvalValue(u16),
     StoreUpval(u16),
     LoadGlobal(u16),
     StoreGlobal(u16),

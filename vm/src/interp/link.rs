@@ -207,7 +207,10 @@ pub fn translate(
             Op::Swap => Instr::Swap,
             Op::LoadLocal => Instr::LoadLocal(u(a)),
             Op::StoreLocal => Instr::StoreLocal(u(a)),
-            Op::LoadUpval => Instr::LoadUpval(u(a)),
+            Op::LoadUpval => match f.upvalues.get(a as usize) {
+                Some(up) if up.is_value() => Instr::LoadUpvalValue(u(a)),
+                _ => Instr::LoadUpval(u(a)),
+            },
             Op::StoreUpval => Instr::StoreUpval(u(a)),
             Op::LoadGlobal => Instr::LoadGlobal(u(a)),
             Op::StoreGlobal => Instr::StoreGlobal(u(a)),
@@ -348,6 +351,7 @@ fn mark_catch_filters(code: &mut [Instr], handler: usize) {
             Some(
                 Instr::LoadLocal(_)
                     | Instr::LoadUpval(_)
+                    | Instr::LoadUpvalValue(_)
                     | Instr::LoadGlobal(_)
                     | Instr::LoadBuiltin(_)
                     | Instr::LoadCell(_)

@@ -500,8 +500,8 @@ fn captured_locals(cf: &ClassFile, code: &[Instr]) -> Vec<u16> {
         if let Instr::Closure(f) = instr {
             if let Some(inner) = cf.functions.get(*f as usize) {
                 for u in &inner.upvalues {
-                    if let crate::classfile::Upvalue::Local(l) = u {
-                        captured.push(*l);
+                    if let (true, l) = u.source() {
+                        captured.push(l);
                     }
                 }
             }

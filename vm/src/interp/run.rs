@@ -24,7 +24,7 @@ pub struct UpvalCache {
     /// The closure; `u32::MAX`, which names no object, when empty.
     of: ObjRef,
     /// Its upvalue list's entries, `len` of them.
-    at: *const ObjRef,
+    at: *const Value,
     len: usize,
 }
 
@@ -657,15 +657,21 @@ impl Vm {
                 // Captured variables: reading and writing a cell runs no
                 // code and allocates nothing.
                 Instr::LoadUpval(u) => {
-                    if let Some(cell) = self.upval_cell(frame.closure, u) {
+                    if let Some(Value::Obj(cell)) = self.upval(frame.closure, u) {
                         if let Object::Cell(v) = self.heap.get(cell) {
                             fpush_copy!(v);
                             continue;
                         }
                     }
                 }
+                Instr::LoadUpvalValue(u) => {
+                    if let Some(v) = self.upval(frame.closure, u) {
+                        fpush!(v);
+                        continue;
+                    }
+                }
                 Instr::StoreUpval(u) => {
-                    if let Some(cell) = self.upval_cell(frame.closure, u) {
+                    if let Some(Value::Obj(cell)) = self.upval(frame.closure, u) {
                         let v = fpop!();
                         self.cell_set(cell, v);
                         continue;
@@ -1474,14 +1480,18 @@ impl Vm {
                     push!(Value::Int(i64::from(k)))
                 }
                 Instr::LoadUpval(u) => {
-                    let cell = self.upvalue(frame.closure, u);
-                    let v = self.cell_get(cell);
+                    let held = self.upvalue(frame.closure, u);
+                    let v = self.upvalue_get(held);
+                    push!(v);
+                }
+                Instr::LoadUpvalValue(u) => {
+                    let v = self.upvalue(frame.closure, u);
                     push!(v);
                 }
                 Instr::StoreUpval(u) => {
-                    let cell = self.upvalue(frame.closure, u);
+                    let held = self.upvalue(frame.closure, u);
                     let v = pop!();
-                    self.cell_set(cell, v);
+                    self.upvalue_set(held, v);
                 }
                 Instr::LoadGlobal(g) | Instr::GlobalLocal(g, _) => {
                     let v = self.modules[module].globals[g as usize];
@@ -1907,7 +1917,7 @@ impl Vm {
     /// looked up in the heap. None (for the slow path) when `closure` is
     /// not a closure or has no upvalue `u`.
     #[inline(always)]
-    fn upval_cell(&mut self, closure: ObjRef, u: u16) -> Option<ObjRef> {
+    fn upval(&mut self, closure: ObjRef, u: u16) -> Option<Value> {
         if self.upvals.of != closure {
             let Object::Closure(c) = self.heap.get(closure) else {
                 return None;

@@ -101,9 +101,9 @@ opcodes! {
         "none";
     0x11 StoreLocal "STORE_LOCAL" [Local] fx(1, 0), f::NONE, "L[l] = pop",
         "none";
-    0x12 LoadUpval "LOAD_UPVAL" [Upval] fx(0, 1), f::NONE, "push the value in the cell U[u]",
+    0x12 LoadUpval "LOAD_UPVAL" [Upval] fx(0, 1), f::NONE, "push the value in the cell U[u], or U[u] if it is a copied value",
         "none";
-    0x13 StoreUpval "STORE_UPVAL" [Upval] fx(1, 0), f::NONE, "store pop into the cell U[u]",
+    0x13 StoreUpval "STORE_UPVAL" [Upval] fx(1, 0), f::NONE, "store pop into the cell U[u] (a cell-held upvalue: `upval-writable`)",
         "none";
     0x14 LoadGlobal "LOAD_GLOBAL" [Global] fx(0, 1), f::NONE, "push G[g] (nil before its declaration has run)",
         "none";
@@ -218,8 +218,8 @@ opcodes! {
         "none";
     0x64 Throw "THROW" [] fx(1, 0), f::END, "raise pop (TypeError unless it is an Error)",
         "the popped error; TypeError if it is not an Error instance";
-    0x65 Closure "CLOSURE" [Func] fx(0, 1), f::ALLOC, "push a closure of function f, capturing its upvalues",
-        "TypeError if a captured local holds no cell (hand-written bytecode only); MemoryError";
+    0x65 Closure "CLOSURE" [Func] fx(0, 1), f::ALLOC, "push a closure of function f, capturing its upvalues (cells, or copies of values)",
+        "TypeError if a `Local` or `Outer` capture finds no cell (hand-written bytecode only); MemoryError";
     0x66 Class "CLASS" [Class, Count]
         Effect::PopN, f::ALLOC,
         "[super] m1..mn -> class c, with method closures m1..mn (and a dynamic superclass)",

@@ -137,7 +137,7 @@ impl OpInfo {
             terminator: op.flags().terminator,
             branch: op.flags().branch,
             target: slot(OperandKind::Target).map(small),
-            special: matches!(op, Op::Closure | Op::Class | Op::JumpIfArg),
+            special: matches!(op, Op::Closure | Op::Class | Op::JumpIfArg | Op::StoreUpval),
             fall,
             taken,
             scaled: small(scaled),

@@ -63,9 +63,9 @@ impl Facts {
         let summary = |f: &Function| {
             let (mut local, mut outer) = (None, None);
             for capture in &f.upvalues {
-                match *capture {
-                    Upvalue::Local(n) => local = local.max(Some(n)),
-                    Upvalue::Outer(n) => outer = outer.max(Some(n)),
+                match capture.source() {
+                    (true, n) => local = local.max(Some(n)),
+                    (false, n) => outer = outer.max(Some(n)),
                 }
             }
             (local, outer)
@@ -295,6 +295,13 @@ fn special(cf: &ClassFile, facts: &Facts, func: &Function, insn: &Insn) -> Resul
                 });
             }
             Ok(())
+        }
+        Op::StoreUpval => {
+            let index = u16::try_from(first(OperandKind::Upval)).unwrap_or(u16::MAX);
+            match func.upvalues.get(usize::from(index)) {
+                Some(up) if up.is_value() => Err(VerifyRule::UpvalWritable { index }),
+                _ => Ok(()),
+            }
         }
         _ => Ok(()),
     }

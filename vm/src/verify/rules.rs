@@ -62,6 +62,9 @@ pub enum VerifyRule {
         capture: Upvalue,
         count: usize,
     },
+    /// `STORE_UPVAL` names an upvalue held as a cell, not as a copied
+    /// value.
+    UpvalWritable { index: u16 },
     /// `CLASS`'s count operand equals the class's
     /// [`pop_count`](crate::classfile::Class::pop_count).
     ClassCount {
@@ -196,6 +199,7 @@ impl VerifyRule {
             ImportInRange { .. } => "import-in-range",
             ClosureTarget { .. } => "closure-target",
             ClosureCapture { .. } => "closure-capture",
+            UpvalWritable { .. } => "upval-writable",
             ClassCount { .. } => "class-count",
             ParamSlot { .. } => "param-slot",
             StackUnderflow { .. } => "stack-underflow",
@@ -273,16 +277,20 @@ impl fmt::Display for VerifyRule {
             ClosureTarget { func } => {
                 write!(f, "`CLOSURE` names function {func}, the module's top-level code")
             }
-            ClosureCapture { func, capture, count } => match capture {
-                Upvalue::Local(n) => write!(
+            ClosureCapture { func, capture, count } => match capture.source() {
+                (true, n) => write!(
                     f,
                     "function {func} captures local {n}, but this function has {count} locals"
                 ),
-                Upvalue::Outer(n) => write!(
+                (false, n) => write!(
                     f,
                     "function {func} captures upvalue {n}, but this function has {count} upvalues"
                 ),
             },
+            UpvalWritable { index } => write!(
+                f,
+                "`STORE_UPVAL` writes upvalue {index}, a copied value (only a cell can be written)"
+            ),
             ClassCount { class, expected, found } => write!(
                 f,
                 "`CLASS` pops {found} values, but class {class} needs {expected}"
