@@ -76,17 +76,21 @@ unsafe fn copy_words(dst: *mut Value, src: *const Value) {
 }
 
 /// The state both halves of the dispatch loop keep of the running frame,
-/// in locals named by the caller: the frame, its code, the next
+/// in locals named by the caller: its closure, its code, the next
 /// instruction (`pc`), its base and module, read from the top frame; and
 /// the macros that move and save it: `goto!(i)`, `skip!(n)`, `ip!()`,
 /// `save!()` (the next instruction's index into the top frame),
 /// `reload!()` (all of it from the top frame) and `throw!(e)`.
 macro_rules! frame_state {
-    ($vm:ident, $frame:ident, $code:ident, $pc:ident, $base:ident, $module:ident) => {
-        let mut $frame = *$vm.frames.last().expect("a frame to run");
+    ($vm:ident, $closure:ident, $code:ident, $pc:ident, $base:ident, $module:ident) => {
+        let top = *$vm.frames.last().expect("a frame to run");
+        // Of the frame's other fields, only the closure is read while it
+        // runs (by `LOAD_UPVAL` and the like); a whole copy of the frame
+        // in the loop would be written and read back on every call.
+        let mut $closure: ObjRef = top.closure;
         // The running function's code. `self.code` only ever grows and each
         // entry is an `Arc` it never drops, so the slice outlives the loop.
-        let mut $code: super::code_ref::CodeRef = $frame.code;
+        let mut $code: super::code_ref::CodeRef = top.code;
         // The next instruction, as a pointer into `code` (`pc`), so that
         // fetching is one load; the frame keeps it as an index.
         let mut $pc: *const Instr;
@@ -124,9 +128,9 @@ macro_rules! frame_state {
                 unsafe { $pc.offset_from($code.start()) as usize }
             }};
         }
-        goto!($frame.ip);
-        let mut $base = $frame.base;
-        let mut $module = $frame.module as usize;
+        goto!(top.ip);
+        let mut $base = top.base;
+        let mut $module = top.module as usize;
         #[allow(unused_macros)]
         macro_rules! save {
             () => {
@@ -138,11 +142,12 @@ macro_rules! frame_state {
         #[allow(unused_macros)]
         macro_rules! reload {
             () => {{
-                $frame = *$vm.frames.last().expect("a frame to run");
-                $code = $frame.code;
-                goto!($frame.ip);
-                $base = $frame.base;
-                $module = $frame.module as usize;
+                let top = *$vm.frames.last().expect("a frame to run");
+                $closure = top.closure;
+                $code = top.code;
+                goto!(top.ip);
+                $base = top.base;
+                $module = top.module as usize;
             }};
         }
         #[allow(unused_macros)]
@@ -213,7 +218,7 @@ impl Vm {
         clippy::collapsible_if
     )]
     fn run_loop<const STATS: bool>(&mut self, stop: usize) -> Result<Value, Exc> {
-        frame_state!(self, frame, code, pc, base, module);
+        frame_state!(self, closure, code, pc, base, module);
         // A return may stay in the loop while frames remain above `stop`
         // (and never pops the bottom frame).
         let stop_above = stop.max(1);
@@ -470,16 +475,7 @@ impl Vm {
                 let n = self.frames.len();
                 debug_assert!(n >= 1 && n < self.frames.capacity());
                 let ip = ip!();
-                frame = Frame {
-                    closure: $closure,
-                    proto: $proto,
-                    ip: 0,
-                    base: $at,
-                    code: c.code,
-                    module: c.module,
-                    on_return: $on_return,
-                    boundary: false,
-                };
+                closure = $closure;
                 // SAFETY: the loop runs the top frame, so there is one
                 // (`n >= 1`), and `can_enter_fast` found room for another
                 // (`n < capacity`): the caller's `ip` is saved and the new
@@ -487,7 +483,16 @@ impl Vm {
                 unsafe {
                     let fp = self.frames.as_mut_ptr().add(n);
                     (*fp.sub(1)).ip = ip;
-                    fp.write(frame);
+                    fp.write(Frame {
+                        closure: $closure,
+                        proto: $proto,
+                        ip: 0,
+                        base: $at,
+                        code: c.code,
+                        module: c.module,
+                        on_return: $on_return,
+                        boundary: false,
+                    });
                     self.frames.set_len(n + 1);
                 }
                 code = c.code;
@@ -506,14 +511,15 @@ impl Vm {
                 let n = self.frames.len();
                 debug_assert!(n >= 1);
                 // SAFETY: the loop runs the top frame, so there is one.
-                let done = unsafe { *self.frames.get_unchecked(n - 1) };
-                if done.on_return != OnReturn::Discard
-                    && !done.boundary
+                let done = unsafe { self.frames.get_unchecked(n - 1) };
+                let (on_return, boundary, done_base) = (done.on_return, done.boundary, done.base);
+                if on_return != OnReturn::Discard
+                    && !boundary
                     && n > stop_above
                     && !self.safepoint_due()
                 {
                     // An `init` returns its receiver, in slot 0.
-                    let result: *const Value = if done.on_return == OnReturn::Keep {
+                    let result: *const Value = if on_return == OnReturn::Keep {
                         $result
                     } else {
                         bp
@@ -527,17 +533,20 @@ impl Vm {
                     // caller) exists, and dropping a `Copy` frame by
                     // shortening the length frees nothing.
                     unsafe {
-                        let to = st.add(done.base);
+                        let to = st.add(done_base);
                         copy_words(to, result);
                         sp = to.add(1);
                         self.frames.set_len(n - 1);
-                        frame = *self.frames.get_unchecked(n - 2);
                     }
-                    code = frame.code;
-                    goto!(frame.ip);
-                    base = frame.base;
+                    // SAFETY: frame `n - 2` exists (above); its fields are
+                    // read one by one, each the width it was written.
+                    let caller = unsafe { &*self.frames.as_ptr().add(n - 2) };
+                    closure = caller.closure;
+                    code = caller.code;
+                    goto!(caller.ip);
+                    base = caller.base;
+                    module = caller.module as usize;
                     rebase!();
-                    module = frame.module as usize;
                     remodule!();
                     continue;
                 }
@@ -556,7 +565,7 @@ impl Vm {
                 // Collection renames values in place; the stack is not
                 // reallocated, so `st`, `sp` and `bp` stay valid.
                 let collected = self.collect();
-                frame = self.frames[self.frames.len() - 1];
+                closure = self.frames[self.frames.len() - 1].closure;
                 if let Err(e) = collected {
                     throw!(e);
                 }
@@ -657,7 +666,7 @@ impl Vm {
                 // Captured variables: reading and writing a cell runs no
                 // code and allocates nothing.
                 Instr::LoadUpval(u) => {
-                    if let Some(Value::Obj(cell)) = self.upval(frame.closure, u) {
+                    if let Some(Value::Obj(cell)) = self.upval(closure, u) {
                         if let Object::Cell(v) = self.heap.get(cell) {
                             fpush_copy!(v);
                             continue;
@@ -665,13 +674,13 @@ impl Vm {
                     }
                 }
                 Instr::LoadUpvalValue(u) => {
-                    if let Some(v) = self.upval(frame.closure, u) {
+                    if let Some(v) = self.upval(closure, u) {
                         fpush!(v);
                         continue;
                     }
                 }
                 Instr::StoreUpval(u) => {
-                    if let Some(Value::Obj(cell)) = self.upval(frame.closure, u) {
+                    if let Some(Value::Obj(cell)) = self.upval(closure, u) {
                         let v = fpop!();
                         self.cell_set(cell, v);
                         continue;
@@ -1297,9 +1306,9 @@ impl Vm {
     )]
     #[inline(never)]
     fn step_slow<const STATS: bool>(&mut self, stop: usize) -> Result<Option<Value>, Exc> {
-        frame_state!(self, frame, code, pc, base, module);
+        frame_state!(self, closure, code, pc, base, module);
         // The instruction to run: the one before `ip`.
-        debug_assert!(frame.ip >= 1);
+        debug_assert!(self.frames.last().is_some_and(|f| f.ip >= 1));
         // SAFETY: `ip` is just past the instruction the loop fetched, inside
         // the code.
         let instr: &Instr = unsafe { &*pc.sub(1) };
@@ -1480,16 +1489,16 @@ impl Vm {
                     push!(Value::Int(i64::from(k)))
                 }
                 Instr::LoadUpval(u) => {
-                    let held = self.upvalue(frame.closure, u);
+                    let held = self.upvalue(closure, u);
                     let v = self.upvalue_get(held);
                     push!(v);
                 }
                 Instr::LoadUpvalValue(u) => {
-                    let v = self.upvalue(frame.closure, u);
+                    let v = self.upvalue(closure, u);
                     push!(v);
                 }
                 Instr::StoreUpval(u) => {
-                    let held = self.upvalue(frame.closure, u);
+                    let held = self.upvalue(closure, u);
                     let v = pop!();
                     self.upvalue_set(held, v);
                 }
@@ -1574,7 +1583,7 @@ impl Vm {
                 }
                 Instr::GetSuper(name) => {
                     let this = pop!();
-                    match self.get_super(frame.closure, this, name) {
+                    match self.get_super(closure, this, name) {
                         Ok(v) => push!(v),
                         Err(e) => throw!(e),
                     }
@@ -1669,7 +1678,7 @@ impl Vm {
                         // moves only after it.
                         save!();
                         let polled = self.safepoint();
-                        frame = self.frames[self.frames.len() - 1];
+                        closure = self.frames[self.frames.len() - 1].closure;
                         if let Err(e) = polled {
                             throw!(e);
                         }
@@ -1777,7 +1786,7 @@ impl Vm {
                 }
                 Instr::SuperInvoke(name, argc) => {
                     save!();
-                    match self.super_invoke_at(frame.closure, name, argc as usize) {
+                    match self.super_invoke_at(closure, name, argc as usize) {
                         Ok(true) => reload!(),
                         Ok(false) => {}
                         Err(e) => throw!(e),
@@ -1816,7 +1825,7 @@ impl Vm {
                     let e = self.prepare_throw(e);
                     throw!(Exc::Error(e))
                 }
-                Instr::Closure(f) => match self.make_closure(module, f, frame.closure, base) {
+                Instr::Closure(f) => match self.make_closure(module, f, closure, base) {
                     Ok(v) => push!(v),
                     Err(e) => throw!(e),
                 },
