@@ -55,6 +55,10 @@ const NO_CLASS: ObjRef = ObjRef(u32::MAX);
 /// The `slot` of an entry for a module member.
 const MEMBER: u32 = u32::MAX;
 
+/// The `slot` of a method entry whose method is no Cairn closure (a
+/// method entry's `slot` is otherwise its closure's prototype).
+const NOT_CLOSURE: u32 = u32::MAX - 1;
+
 impl Entry {
     const EMPTY: Entry = Entry {
         class: NO_CLASS,
@@ -70,12 +74,20 @@ impl Entry {
         }
     }
 
-    pub fn method(class: ObjRef, method: Value) -> Entry {
+    /// A method of `class`; `proto` is its prototype when it is a Cairn
+    /// closure, so a call through the entry needs no lookup of the method.
+    pub fn method(class: ObjRef, method: Value, proto: Option<u32>) -> Entry {
         Entry {
             class,
-            slot: 0,
+            slot: proto.filter(|&p| p < NOT_CLOSURE).unwrap_or(NOT_CLOSURE),
             method,
         }
+    }
+
+    /// The prototype of a method entry's closure, if it is one.
+    #[inline(always)]
+    pub fn proto(&self) -> Option<u32> {
+        (self.slot < NOT_CLOSURE).then_some(self.slot)
     }
 
     /// A native module's member, called without a receiver; `class` is
@@ -344,7 +356,13 @@ mod tests {
     #[test]
     fn mega_cache_keys_on_class_name_and_kind() {
         let mut mega = MegaCache::default();
-        let e = Entry::method(class(7), Value::Int(1));
+        let e = Entry::method(class(7), Value::Int(1), None);
+        assert_eq!(e.proto(), None);
+        assert!(!e.is_member());
+        assert_eq!(
+            Entry::method(class(7), Value::Nil, Some(12)).proto(),
+            Some(12)
+        );
         mega.put(Sym(3), Kind::Method, e);
         assert_eq!(mega.get(class(7), Sym(3), Kind::Method), Some(e));
         assert_eq!(mega.get(class(7), Sym(3), Kind::GetField), None);

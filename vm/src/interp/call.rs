@@ -335,6 +335,17 @@ impl Vm {
         Ok(pushed)
     }
 
+    /// The prototype of a closure value.
+    fn proto_of(&self, v: Value) -> Option<u32> {
+        match v {
+            Value::Obj(r) => match self.heap.get(r) {
+                Object::Closure(c) => Some(c.proto),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// `INVOKE name argc`.
     pub(crate) fn invoke_at(&mut self, name: Sym, argc: usize, cache: u32) -> Result<bool, Exc> {
         let at = self.stack.len() - argc - 1;
@@ -347,7 +358,8 @@ impl Vm {
         }
         if let Some((class, Lookup::Method)) = key {
             if let Some(method) = self.find_method(class, name) {
-                self.remember(cache, name, Kind::Method, Entry::method(class, method));
+                let e = Entry::method(class, method, self.proto_of(method));
+                self.remember(cache, name, Kind::Method, e);
                 return self.call_method(method, at, argc);
             }
         }
@@ -355,7 +367,8 @@ impl Vm {
         match callee {
             super::members::Member::Method(m) => {
                 if let Some((class, Lookup::Method)) = key {
-                    self.remember(cache, name, Kind::Method, Entry::method(class, m));
+                    let e = Entry::method(class, m, self.proto_of(m));
+                    self.remember(cache, name, Kind::Method, e);
                 }
                 self.call_method(m, at, argc)
             }

@@ -25,6 +25,13 @@ unsafe impl Send for CodeRef {}
 unsafe impl Sync for CodeRef {}
 
 impl CodeRef {
+    /// No code: a placeholder that is never run (an empty call site's).
+    pub const EMPTY: CodeRef = CodeRef {
+        start: std::ptr::NonNull::dangling().as_ptr(),
+        #[cfg(debug_assertions)]
+        len: 0,
+    };
+
     /// The code of a prototype; `code` must be the VM's own `Arc` for it
     /// (see the type's invariant).
     pub fn of(code: &std::sync::Arc<[Instr]>) -> CodeRef {

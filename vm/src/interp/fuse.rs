@@ -466,7 +466,7 @@ mod tests {
             Instr::LoadLocal(0),
             Instr::Int(1),
             Instr::Sub,
-            Instr::Call(1),
+            Instr::Call(1, 0),
             // A local that begins a longer sequence stays with it.
             Instr::LoadGlobal(3),
             Instr::LoadLocal(0),

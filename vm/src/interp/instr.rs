@@ -76,7 +76,8 @@ pub enum Instr {
     Iter,
     ForNext(u16, u32),
     ForNext2(u16, u32),
-    Call(u8),
+    /// `CALL argc`, with its call site's index into `Vm::call_sites`.
+    Call(u8, u32),
     Invoke(Sym, u8, Cache),
     SuperInvoke(Sym, u8),
     Return,

@@ -33,6 +33,8 @@ pub struct Proto {
     /// The source line of each instruction.
     pub lines: Vec<u32>,
     pub n_caches: u32,
+    /// Its `CALL` instructions, each with an entry in `Vm::call_sites`.
+    pub n_call_sites: u32,
 }
 
 /// What the dispatch loop's call and return need of a prototype, in 32
@@ -53,6 +55,15 @@ pub(crate) struct CallInfo {
 }
 
 impl CallInfo {
+    /// Facts no call matches (no argument count equals `fast_argc`).
+    pub const NONE: CallInfo = CallInfo {
+        fast_argc: u32::MAX,
+        frame: 0,
+        need: 0,
+        module: 0,
+        code: CodeRef::EMPTY,
+    };
+
     pub fn of(p: &Proto, code: CodeRef) -> CallInfo {
         let frame = u32::from(p.n_locals).max(1 + u32::from(p.n_params));
         CallInfo {
@@ -124,6 +135,14 @@ pub struct Reloc {
     pub imports: u16,
 }
 
+/// Where a function's lookup sites and call sites start in the VM-wide
+/// tables (`Vm::caches`, `Vm::call_sites`): [`translate`] numbers them on.
+#[derive(Clone, Copy, Debug)]
+pub struct FirstSites {
+    pub cache: u32,
+    pub call: u32,
+}
+
 /// A linked module.
 #[derive(Debug)]
 pub struct Module {
@@ -155,8 +174,12 @@ pub fn translate(
     module: u32,
     display: String,
     reloc: Reloc,
-    first_cache: u32,
+    first: FirstSites,
 ) -> Proto {
+    let FirstSites {
+        cache: first_cache,
+        call: first_call_site,
+    } = first;
     let code = &f.code;
     // Instruction index at each instruction start; u32::MAX elsewhere.
     let mut index_of = vec![u32::MAX; code.len() + 1];
@@ -178,6 +201,12 @@ pub fn translate(
     let mut cache = || {
         caches += 1;
         first_cache + caches - 1
+    };
+    // Call sites likewise, from `first_call_site`.
+    let mut call_sites = 0;
+    let mut call_site = || {
+        call_sites += 1;
+        first_call_site + call_sites - 1
     };
     let mut out = Vec::with_capacity(starts.len());
     for &pc in &starts {
@@ -256,7 +285,7 @@ pub fn translate(
             Op::Iter => Instr::Iter,
             Op::ForNext => Instr::ForNext(u(a), target(b)),
             Op::ForNext2 => Instr::ForNext2(u(a), target(b)),
-            Op::Call => Instr::Call(a as u8),
+            Op::Call => Instr::Call(a as u8, call_site()),
             Op::Invoke => Instr::Invoke(name(symbols, a), b as u8, cache()),
             Op::SuperInvoke => Instr::SuperInvoke(name(symbols, a), b as u8),
             Op::Return => Instr::Return,
@@ -294,6 +323,7 @@ pub fn translate(
         handlers,
         lines,
         n_caches: caches,
+        n_call_sites: call_sites,
     }
 }
 

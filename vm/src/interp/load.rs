@@ -204,6 +204,7 @@ impl Vm {
             // Fewer than 2^32 sites: each takes tens of bytes, and the
             // class files holding them far more.
             let first_cache = u32::try_from(self.caches.len()).unwrap_or(u32::MAX);
+            let first_call_site = u32::try_from(self.call_sites.len()).unwrap_or(u32::MAX);
             let mut proto = translate(
                 f,
                 cf,
@@ -211,7 +212,10 @@ impl Vm {
                 index as u32,
                 display,
                 reloc,
-                first_cache,
+                super::link::FirstSites {
+                    cache: first_cache,
+                    call: first_call_site,
+                },
             );
             let mut code = proto.code.clone();
             let captured = captured_locals(cf, &code);
@@ -224,6 +228,10 @@ impl Vm {
             self.caches.extend(std::iter::repeat_n(
                 Site::default(),
                 proto.n_caches as usize,
+            ));
+            self.call_sites.extend(std::iter::repeat_n(
+                super::run::CallSite::EMPTY,
+                proto.n_call_sites as usize,
             ));
             protos.push(self.protos.len() as u32);
             self.calls.push(super::link::CallInfo::of(&proto, code_ref));

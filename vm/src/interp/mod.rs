@@ -112,6 +112,12 @@ pub struct Vm {
     /// last read, so a loop reading them skips the closure's lookup.
     /// Emptied by every collection, which may free or rename closures.
     pub(crate) upvals: run::UpvalCache,
+    /// What each `CALL` site last called, valid in the `epoch` it was
+    /// filled in.
+    pub(crate) call_sites: Vec<run::CallSite>,
+    /// Counts collections: a collection may free or rename the closures
+    /// that call sites remember.
+    pub(crate) epoch: u64,
     pub modules: Vec<Module>,
     /// Values of the prelude table, by builtin index.
     pub builtins: Vec<Value>,
@@ -189,6 +195,8 @@ impl Vm {
             caches: Vec::new(),
             mega: cache::MegaCache::default(),
             upvals: run::UpvalCache::EMPTY,
+            call_sites: Vec::new(),
+            epoch: 0,
             modules: Vec::new(),
             builtins: Vec::new(),
             classes: HashMap::new(),
@@ -361,8 +369,9 @@ impl Vm {
         &mut self,
         act: impl FnOnce(&mut crate::heap::Heap, &mut dyn FnMut(&mut dyn crate::heap::Tracer)) -> R,
     ) -> R {
-        // The collection may free or rename the cached closure.
+        // The collection may free or rename the cached closures.
         self.upvals = run::UpvalCache::EMPTY;
+        self.epoch += 1;
         let Vm {
             heap,
             stack,

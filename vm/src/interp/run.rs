@@ -12,6 +12,7 @@
 use super::cache::{Hit, Kind};
 use super::fiber::{Frame, OnReturn};
 use super::instr::{Arith, Cmp, Instr};
+use super::link::CallInfo;
 use super::{Exc, Vm};
 use crate::object::{ClassObj, Instance, IterObj, Object, RangeCursor, RangeObj};
 use crate::runtime::ops;
@@ -50,6 +51,30 @@ impl UpvalCache {
 // SAFETY: the pointer is into a list owned by the VM's heap, read only by
 // the thread running the VM (a `Vm` moves between threads whole).
 unsafe impl Send for UpvalCache {}
+
+/// A `CALL` site's memory of the closure it last called: the call takes
+/// the prototype, its call facts and the upvalue list from here, with no
+/// lookup of the closure in the heap or of the prototype in the table,
+/// when the callee is the same object in the same epoch.
+#[derive(Clone, Copy, Debug)]
+pub struct CallSite {
+    /// The closure (`upvals.of`), its upvalue list, and its prototype.
+    upvals: UpvalCache,
+    proto: u32,
+    info: CallInfo,
+    /// `Vm::epoch` when filled: every collection starts a new one.
+    epoch: u64,
+}
+
+impl CallSite {
+    /// Remembers nothing (no epoch is `u64::MAX`).
+    pub const EMPTY: CallSite = CallSite {
+        upvals: UpvalCache::EMPTY,
+        proto: 0,
+        info: CallInfo::NONE,
+        epoch: u64::MAX,
+    };
+}
 
 /// Copies a value between stack slots as two word moves. A value written
 /// in parts (tag, then payload, as arithmetic does) and at once read back
@@ -467,7 +492,18 @@ impl Vm {
                 fast_enter!($closure, $proto, $at, $argc, OnReturn::Keep)
             }};
             ($closure:expr, $proto:expr, $at:expr, $argc:expr, $on_return:expr) => {{
-                let c = self.calls[$proto as usize];
+                fast_enter!(
+                    $closure,
+                    $proto,
+                    self.calls[$proto as usize],
+                    $at,
+                    $argc,
+                    $on_return
+                )
+            }};
+            // With the prototype's call facts in hand.
+            ($closure:expr, $proto:expr, $info:expr, $at:expr, $argc:expr, $on_return:expr) => {{
+                let c: CallInfo = $info;
                 let top = $at + c.frame as usize;
                 while sp_index!() < top {
                     fpush!(Value::Nil);
@@ -1136,10 +1172,27 @@ impl Vm {
                     }
                     None => {}
                 },
-                Instr::Call(argc) => {
+                Instr::Call(argc, site) => {
                     let argc = usize::from(argc);
                     let at = sp_index!() - argc - 1;
                     if let Value::Obj(r) = fpeek!(argc + 1) {
+                        let s = self.call_sites[site as usize];
+                        // The closure this site called last, in this
+                        // epoch: nothing freed or renamed it since.
+                        if s.upvals.of == r && s.epoch == self.epoch {
+                            if self.can_enter_with(&s.info, at, argc) {
+                                if STATS {
+                                    self.stats.calls += 1;
+                                }
+                                // A closure that captures reads its
+                                // variables through the upvalue cache.
+                                if s.upvals.len != 0 {
+                                    self.upvals = s.upvals;
+                                }
+                                fast_enter!(r, s.proto, s.info, at, argc, OnReturn::Keep);
+                                continue;
+                            }
+                        }
                         match self.heap.get(r) {
                             Object::Closure(c) => {
                                 let proto = c.proto;
@@ -1147,12 +1200,16 @@ impl Vm {
                                     if STATS {
                                         self.stats.calls += 1;
                                     }
-                                    // A closure that captures reads its
-                                    // variables through the cache: fill
-                                    // it now, with the list in hand.
+                                    let upvals = UpvalCache::of(r, c);
                                     if !c.upvalues.is_empty() {
-                                        self.upvals = UpvalCache::of(r, c);
+                                        self.upvals = upvals;
                                     }
+                                    self.call_sites[site as usize] = CallSite {
+                                        upvals,
+                                        proto,
+                                        info: self.calls[proto as usize],
+                                        epoch: self.epoch,
+                                    };
                                     fast_enter!(r, proto, at, argc);
                                     continue;
                                 }
@@ -1751,7 +1808,7 @@ impl Vm {
                         Err(e) => throw!(e),
                     }
                 }
-                Instr::Call(argc) => {
+                Instr::Call(argc, _) => {
                     save!();
                     let argc = usize::from(argc);
                     let at = self.stack.len() - argc - 1;
@@ -1949,7 +2006,12 @@ impl Vm {
     /// there, so the cached stack pointer stays valid).
     #[inline(always)]
     fn can_enter_fast(&self, proto: u32, at: usize, argc: usize) -> bool {
-        let c = &self.calls[proto as usize];
+        self.can_enter_with(&self.calls[proto as usize], at, argc)
+    }
+
+    /// [`Self::can_enter_fast`], with the prototype's call facts in hand.
+    #[inline(always)]
+    fn can_enter_with(&self, c: &CallInfo, at: usize, argc: usize) -> bool {
         // When the frame vector is full, the slow path grows it.
         argc as u32 == c.fast_argc
             && self.frames.len() < self.limits.max_call_depth
@@ -1992,10 +2054,9 @@ impl Vm {
         };
         let e = self.caches[cache as usize].fast(inst.class)?;
         let Value::Obj(m) = e.method else { return None };
-        let Object::Closure(c) = self.heap.get(m) else {
-            return None;
-        };
-        let p = c.proto;
+        // A method's closure and its prototype never change, and the
+        // entry renames with the closure when it moves.
+        let p = e.proto()?;
         if STATS {
             self.count_first_hit(cache, Kind::Method);
         }
