@@ -209,9 +209,6 @@ pub struct Function {
     pub captures: Vec<Capture>,
     /// Filled by the resolver: number of local slots (parameters included).
     pub n_locals: u32,
-    /// Filled by the resolver: a closure captures the receiver (`this`), so
-    /// the code generator must move slot 0 into a cell on entry.
-    pub receiver_captured: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -281,7 +278,6 @@ pub struct ClassDecl {
     /// method per class; these are its upvalues and local-slot count.
     pub field_init_captures: Vec<Capture>,
     pub field_init_n_locals: u32,
-    pub field_init_receiver_captured: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -374,7 +374,6 @@ impl<'a> ParseState<'a> {
             span: Span::new(l, r),
             captures: Vec::new(),
             n_locals: 0,
-            receiver_captured: false,
         }
     }
 
@@ -524,7 +523,6 @@ impl<'a> ParseState<'a> {
             span: Span::new(l, r),
             field_init_captures: Vec::new(),
             field_init_n_locals: 0,
-            field_init_receiver_captured: false,
         }))
     }
 

@@ -162,9 +162,6 @@ impl<'a> Emitter<'a> {
             decl.binder.ident.span,
         );
         self.line_of(decl.span);
-        if decl.field_init_receiver_captured {
-            self.receiver_to_cell();
-        }
         for f in inits {
             let Some(init) = &f.init else { continue };
             let n = self.str_const(&f.ident.name, f.ident.span);

@@ -472,9 +472,6 @@ impl<'a> Emitter<'a> {
             self.fn_limit(span, "parameters", MAX_ARGS as u64, "parameters");
         }
         self.line_of(func.span);
-        if func.receiver_captured {
-            self.receiver_to_cell();
-        }
         self.prologue(&func.params);
         match &func.body {
             FnBody::Block(b) => self.stmts(&b.stmts),
@@ -520,16 +517,6 @@ impl<'a> Emitter<'a> {
                 self.op(Op::NewCell, &[slot]);
                 self.cur().cells[slot as usize] = true;
             }
-        }
-    }
-
-    /// Moves the receiver in slot 0 into a cell, for closures that capture
-    /// `this`.
-    fn receiver_to_cell(&mut self) {
-        self.op(Op::LoadLocal, &[0]);
-        self.op(Op::NewCell, &[0]);
-        if let Some(c) = self.cur().cells.first_mut() {
-            *c = true;
         }
     }
 

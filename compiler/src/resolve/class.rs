@@ -201,7 +201,6 @@ impl Resolver {
         let scope = self.fns.pop().expect("field-init scope");
         decl.field_init_captures = scope.captures;
         decl.field_init_n_locals = scope.max_slots;
-        decl.field_init_receiver_captured = scope.receiver_captured;
     }
 
     fn check_members(&mut self, decl: &ClassDecl, index: usize) {

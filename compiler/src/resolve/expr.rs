@@ -249,8 +249,9 @@ impl Resolver {
         if depth == method_depth {
             return Binding::Local(0);
         }
+        // The receiver is never assigned, so closures copy it (slot 0 is
+        // never a cell).
         let capture = if depth - 1 == method_depth {
-            self.fns[method_depth].receiver_captured = true;
             Capture::Local(0)
         } else {
             match self.this_from(method_depth, depth - 1) {

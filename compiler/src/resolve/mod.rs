@@ -356,6 +356,5 @@ impl Resolver {
         let scope = self.fns.pop().expect("function scope");
         func.captures = scope.captures;
         func.n_locals = scope.max_slots;
-        func.receiver_captured = scope.receiver_captured;
     }
 }

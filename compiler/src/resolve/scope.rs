@@ -63,8 +63,6 @@ pub struct FnScope {
     /// Indexes into `captures`, keyed by (is an upvalue, index).
     capture_index: HashMap<(bool, u32), u32>,
     pub loop_depth: u32,
-    /// Whether a closure captures this function's receiver (slot 0).
-    pub receiver_captured: bool,
 }
 
 impl FnScope {
@@ -82,7 +80,6 @@ impl FnScope {
             capture_info: Vec::new(),
             capture_index: HashMap::new(),
             loop_depth: 0,
-            receiver_captured: false,
         }
     }
 
