@@ -133,9 +133,11 @@ pub struct Binder {
     pub kind: DeclKind,
     /// Filled by the resolver.
     pub storage: Storage,
-    /// Filled by the resolver: true when a closure captures this local, so the
-    /// code generator must give it a shared cell (fresh for each loop iteration
-    /// when the binder is a loop variable).
+    /// Filled by the resolver: true when a closure captures this local and its
+    /// value can change after the capture (it is assigned, or it is a `fn` or
+    /// `class` statement's name captured by its own value), so the code
+    /// generator must give it a shared cell (fresh for each loop iteration
+    /// when the binder is a loop variable). Other captured locals are copied.
     pub captured: bool,
     /// Filled by the resolver: a number unique among the module's binders.
     pub id: u32,

@@ -39,20 +39,6 @@ fn arity_message(name: &str, min: usize, max: Option<usize>, given: usize) -> St
 }
 
 impl Vm {
-    /// Upvalue `u` of `closure` as it is held: a cell or a copied value
-    /// (`nil` if there is none, which the verifier's `upval-in-range`
-    /// rules out).
-    pub(crate) fn upvalue(&self, closure: ObjRef, u: u16) -> Value {
-        match self.heap.get(closure) {
-            Object::Closure(c) => c
-                .upvalues
-                .get(usize::from(u))
-                .copied()
-                .unwrap_or(Value::Nil),
-            _ => Value::Nil,
-        }
-    }
-
     /// The value in a cell-held upvalue; `nil` if it holds no cell (a
     /// hand-written class file can capture a copied value as a cell).
     pub(crate) fn upvalue_get(&self, held: Value) -> Value {
@@ -64,18 +50,6 @@ impl Vm {
 
     fn is_cell(&self, v: Value) -> bool {
         matches!(v, Value::Obj(r) if matches!(self.heap.get(r), Object::Cell(_)))
-    }
-
-    /// Whether closure `current`'s upvalue `u` is held as a cell (by its
-    /// prototype's descriptor).
-    fn outer_is_cell(&self, current: ObjRef, u: u16) -> bool {
-        match self.heap.get(current) {
-            Object::Closure(c) => self.protos[c.proto as usize]
-                .upvalues
-                .get(usize::from(u))
-                .is_some_and(|d| !d.is_value()),
-            _ => false,
-        }
     }
 
     /// Writes a cell-held upvalue; nothing if it holds no cell.
@@ -100,7 +74,7 @@ impl Vm {
 
     pub(crate) fn cell_of(&mut self, slot: Value) -> Result<ObjRef, Exc> {
         match slot {
-            Value::Obj(r) if matches!(self.heap.get(r), Object::Cell(_)) => Ok(r),
+            Value::Obj(r) if self.is_cell(slot) => Ok(r),
             _ => Err(self.type_error("local slot holds no cell".to_string())),
         }
     }
@@ -486,6 +460,23 @@ impl Vm {
         base: usize,
     ) -> Result<Value, Exc> {
         let proto = self.modules[module].protos[func as usize];
+        // The running closure, looked up once: its upvalues (`None` when
+        // the frame runs no closure, as the module's code does not), the
+        // descriptors saying which of them are cells, and its home class.
+        let (outer, outer_proto, home) = match self.heap.get(current) {
+            Object::Closure(c) => (Some(c.upvalues.as_ref()), Some(c.proto), c.home),
+            _ => (None, None, None),
+        };
+        let outer_held = |n: u16| {
+            outer
+                .and_then(|u| u.get(usize::from(n)).copied())
+                .unwrap_or(Value::Nil)
+        };
+        let outer_is_cell = |n: u16| {
+            outer_proto
+                .and_then(|p| self.protos[p as usize].upvalues.get(usize::from(n)))
+                .is_some_and(|d| !d.is_value())
+        };
         // Read in place, not cloned: a closure is made often.
         let n = self.protos[proto as usize].upvalues.len();
         let mut upvalues = Vec::with_capacity(n);
@@ -502,29 +493,19 @@ impl Vm {
                 }
                 Upvalue::LocalValue(n) => self.stack[base + n as usize],
                 Upvalue::Outer(n) => {
-                    let held = self.upvalue(current, n);
-                    if !self.outer_is_cell(current, n) || !self.is_cell(held) {
+                    let held = outer_held(n);
+                    if !outer_is_cell(n) || !self.is_cell(held) {
                         let e = format!("captured upvalue {n} holds no cell");
                         return Err(self.type_error(e));
                     }
                     held
                 }
                 // What `LOAD_UPVAL n` would push in the running closure.
-                Upvalue::OuterValue(n) => {
-                    let held = self.upvalue(current, n);
-                    if self.outer_is_cell(current, n) {
-                        self.upvalue_get(held)
-                    } else {
-                        held
-                    }
-                }
+                Upvalue::OuterValue(n) if outer_is_cell(n) => self.upvalue_get(outer_held(n)),
+                Upvalue::OuterValue(n) => outer_held(n),
             };
             upvalues.push(held);
         }
-        let home = match self.heap.get(current) {
-            Object::Closure(c) => c.home,
-            _ => None,
-        };
         let c = self.heap.alloc(Object::Closure(ClosureObj {
             proto,
             upvalues: upvalues.into_boxed_slice(),
