@@ -34,6 +34,18 @@ impl StrObj {
         };
         StrObj { text, ascii, chars }
     }
+
+    /// A String of text already known to be ASCII (a piece of an ASCII
+    /// String, say), without scanning it again.
+    pub fn of_ascii(text: Box<str>) -> StrObj {
+        debug_assert!(text.is_ascii());
+        let chars = text.len();
+        StrObj {
+            text,
+            ascii: true,
+            chars,
+        }
+    }
 }
 
 /// A map key: the hashable identity of a value under Cairn's equality

@@ -180,9 +180,10 @@ fn too_many_pieces(vm: &Vm) -> usize {
 enum Sep<'s> {
     /// Runs of whitespace, with none at either end (`split()`).
     Whitespace,
-    /// A one-character separator, found with `memchr`.
-    Char(char),
-    Str(&'s str),
+    /// A one-byte (ASCII) separator, found with `memchr`.
+    Byte(u8),
+    /// Any longer separator, found with a searcher built once per call.
+    Str(Box<memchr::memmem::Finder<'s>>),
 }
 
 impl Sep<'_> {
@@ -191,8 +192,8 @@ impl Sep<'_> {
         match self {
             // A character, then whitespace.
             Sep::Whitespace => 2,
-            Sep::Char(c) => c.len_utf8(),
-            Sep::Str(s) => s.len(),
+            Sep::Byte(_) => 1,
+            Sep::Str(f) => f.needle().len(),
         }
     }
 
@@ -200,37 +201,58 @@ impl Sep<'_> {
     fn count(&self, t: &str, most: usize) -> usize {
         match self {
             Sep::Whitespace => t.split_whitespace().take(most).count(),
-            Sep::Char(c) => t.matches(*c).take(most).count() + 1,
-            Sep::Str(s) => t.matches(s).take(most).count() + 1,
+            Sep::Byte(b) => memchr::memchr_iter(*b, t.as_bytes()).take(most).count() + 1,
+            Sep::Str(f) => f.find_iter(t.as_bytes()).take(most).count() + 1,
         }
     }
 
-    /// Up to `n` pieces of `t` from byte `at` on, and where the next
-    /// piece starts (`None` after the last).
-    fn pieces(&self, t: &str, at: usize, n: usize) -> (Vec<String>, Option<usize>) {
-        let rest = &t[at..];
-        let end_of = |p: &str| p.as_ptr() as usize - t.as_ptr() as usize + p.len();
-        let mut out = Vec::with_capacity(n);
-        let mut end = None;
-        let (pieces, sep_len): (Box<dyn Iterator<Item = &str>>, usize) = match self {
-            Sep::Whitespace => (Box::new(rest.split_whitespace()), 0),
-            Sep::Char(c) => (Box::new(rest.split(*c)), c.len_utf8()),
-            Sep::Str(s) => (Box::new(rest.split(*s)), s.len()),
+    /// Appends up to `n` pieces of `s` from byte `at` on to `out`, and
+    /// says where the next piece starts (`None` after the last).
+    fn pieces(&self, s: &StrObj, at: usize, n: usize, out: &mut Vec<StrObj>) -> Option<usize> {
+        let t = &*s.text;
+        // A piece of an ASCII text is ASCII: no scan to find out.
+        let piece = |p: &str| {
+            if s.ascii {
+                StrObj::of_ascii(p.into())
+            } else {
+                StrObj::new(p)
+            }
         };
-        for p in pieces.take(n) {
-            out.push(p.to_string());
-            end = Some(end_of(p));
+        let find = |from: usize| -> Option<(usize, usize)> {
+            let rest = &t.as_bytes()[from..];
+            match self {
+                Sep::Byte(b) => memchr::memchr(*b, rest).map(|i| (from + i, 1)),
+                Sep::Str(f) => f.find(rest).map(|i| (from + i, f.needle().len())),
+                Sep::Whitespace => None,
+            }
+        };
+        if let Sep::Whitespace = self {
+            let mut end = None;
+            let rest = &t[at..];
+            for p in rest.split_whitespace().take(n) {
+                out.push(piece(p));
+                end = Some(p.as_ptr() as usize - t.as_ptr() as usize + p.len());
+            }
+            // More if anything but whitespace follows.
+            return end.filter(|&e| !t[e..].trim_start().is_empty());
         }
-        let next = match (self, end) {
-            // Whitespace: more if anything but whitespace follows.
-            (Sep::Whitespace, Some(e)) => (!t[e..].trim_start().is_empty()).then_some(e),
-            (Sep::Whitespace, None) => None,
-            // A separator: the last piece runs to the end of the text (one
-            // that stops short of it is followed by a separator).
-            (_, Some(e)) => (e < t.len()).then_some(e + sep_len),
-            (_, None) => None,
-        };
-        (out, next)
+        let mut from = at;
+        for _ in 0..n {
+            // Separators are whole characters, so every cut is on a
+            // character boundary.
+            match find(from) {
+                Some((i, sep_len)) => {
+                    out.push(piece(&t[from..i]));
+                    from = i + sep_len;
+                }
+                // The last piece runs to the end of the text.
+                None => {
+                    out.push(piece(&t[from..]));
+                    return None;
+                }
+            }
+        }
+        Some(from)
     }
 }
 
@@ -241,11 +263,10 @@ fn split(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
         None => Sep::Whitespace,
         Some(_) => {
             sep_text = str_arg(vm, "String.split", args, 0)?;
-            let mut chars = sep_text.chars();
-            match (chars.next(), chars.next()) {
-                (None, _) => return Err(vm.error_of("ValueError", "empty separator".into())),
-                (Some(c), None) => Sep::Char(c),
-                _ => Sep::Str(&sep_text),
+            match sep_text.as_bytes() {
+                [] => return Err(vm.error_of("ValueError", "empty separator".into())),
+                [b] => Sep::Byte(*b),
+                more => Sep::Str(Box::new(memchr::memmem::Finder::new(more))),
             }
         }
     };
@@ -264,18 +285,27 @@ fn split(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
         memory::reserve(vm, count.saturating_mul(PIECE).saturating_add(len), &[])?;
         items.reserve_exact(count);
     }
+    let Value::Obj(o) = r else {
+        return Ok(Value::Obj(vm.heap.alloc(Object::List(items))));
+    };
     let mut at = Some(0);
+    let mut batch = Vec::with_capacity(BATCH);
     // A batch of pieces at a time from the text (which stays where it
     // is), made into Strings before the next.
     while let Some(from) = at {
-        let (batch, next) = with_text(vm, r, |t| sep.pieces(t, from, 64));
-        for piece in batch {
-            items.push(vm.str_value(piece));
+        at = match vm.str_ref(o) {
+            Some(s) => sep.pieces(s, from, BATCH, &mut batch),
+            None => None,
+        };
+        for piece in batch.drain(..) {
+            items.push(vm.str_value_of(piece));
         }
-        at = next;
     }
     Ok(Value::Obj(vm.heap.alloc(Object::List(items))))
 }
+
+/// How many pieces `split` cuts before it makes them into Strings.
+const BATCH: usize = 128;
 
 fn pred(
     vm: &mut Vm,
@@ -407,4 +437,78 @@ fn join(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
 fn to_string(vm: &mut Vm, r: Value, args: &[Value]) -> Result<Value, Exc> {
     arity(vm, "String.to_string", args, 0, 0)?;
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Sep, StrObj};
+
+    /// All of `s`'s pieces, cut `n` at a time as `split` cuts them.
+    fn cut(sep: &Sep, s: &StrObj, n: usize) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut at = Some(0);
+        while let Some(from) = at {
+            at = sep.pieces(s, from, n, &mut out);
+        }
+        out.iter().map(|p| p.text.to_string()).collect()
+    }
+
+    /// Texts and separators drawn from a few characters (ASCII, two- and
+    /// three-byte ones, whitespace) so that separators meet each other,
+    /// the ends, and non-ASCII neighbours; every cut agrees with Rust's
+    /// `str::split` and `split_whitespace`, whatever the batch size, and
+    /// every piece's ASCII flag and character count are right.
+    #[test]
+    fn pieces_agree_with_the_standard_library() {
+        let alphabet = ['a', 'b', ',', ' ', '\t', 'é', '→', '\n'];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state >> 12;
+            state ^= state << 25;
+            state ^= state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let mut pick = |len: u64| -> String {
+            let n = next() % len;
+            (0..n)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect()
+        };
+        for _ in 0..3000 {
+            let text = pick(24);
+            let sep_text = {
+                let s = pick(4);
+                if s.is_empty() {
+                    ",".to_string()
+                } else {
+                    s
+                }
+            };
+            let s = StrObj::new(text.as_str());
+            let sep = match sep_text.as_bytes() {
+                [b] => Sep::Byte(*b),
+                more => Sep::Str(Box::new(memchr::memmem::Finder::new(more))),
+            };
+            let want: Vec<&str> = text.split(sep_text.as_str()).collect();
+            let ws: Vec<&str> = text.split_whitespace().collect();
+            for n in [1, 2, 3, 64] {
+                assert_eq!(cut(&sep, &s, n), want, "{text:?} split {sep_text:?} by {n}");
+                assert_eq!(cut(&Sep::Whitespace, &s, n), ws, "{text:?} split() by {n}");
+                let mut pieces = Vec::new();
+                let mut at = Some(0);
+                while let Some(from) = at {
+                    at = sep.pieces(&s, from, n, &mut pieces);
+                }
+                for p in &pieces {
+                    assert_eq!(p.ascii, p.text.is_ascii(), "{:?}", p.text);
+                    assert_eq!(p.chars, p.text.chars().count(), "{:?}", p.text);
+                }
+            }
+            assert_eq!(
+                sep.count(&text, usize::MAX),
+                want.len(),
+                "{text:?} count {sep_text:?}"
+            );
+        }
+    }
 }
