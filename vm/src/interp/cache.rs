@@ -59,6 +59,11 @@ const MEMBER: u32 = u32::MAX;
 /// method entry's `slot` is otherwise its closure's prototype).
 const NOT_CLOSURE: u32 = u32::MAX - 1;
 
+/// Set in the `slot` of a method entry for an accessor: the low 16 bits
+/// are the field it returns. Prototypes are numbered below it (a
+/// prototype numbered at or above it is cached as no closure).
+const GETTER: u32 = 1 << 31;
+
 impl Entry {
     const EMPTY: Entry = Entry {
         class: NO_CLASS,
@@ -79,15 +84,35 @@ impl Entry {
     pub fn method(class: ObjRef, method: Value, proto: Option<u32>) -> Entry {
         Entry {
             class,
-            slot: proto.filter(|&p| p < NOT_CLOSURE).unwrap_or(NOT_CLOSURE),
+            slot: proto.filter(|&p| p < GETTER).unwrap_or(NOT_CLOSURE),
             method,
         }
     }
 
-    /// The prototype of a method entry's closure, if it is one.
+    /// An accessor method of `class` (its body is `return this.f`, see
+    /// [`Proto::getter`](super::link::Proto::getter)), where `field` is
+    /// `f`'s slot in `class`'s instances. A call with no arguments through
+    /// this entry is the field's value: the method cannot do anything else
+    /// (`class`'s fields and methods never change).
+    pub fn getter(class: ObjRef, method: Value, field: u16) -> Entry {
+        Entry {
+            class,
+            slot: GETTER | u32::from(field),
+            method,
+        }
+    }
+
+    /// The prototype of a method entry's closure, if it is one (and no
+    /// accessor).
     #[inline(always)]
     pub fn proto(&self) -> Option<u32> {
-        (self.slot < NOT_CLOSURE).then_some(self.slot)
+        (self.slot < GETTER).then_some(self.slot)
+    }
+
+    /// The field slot of an accessor's entry.
+    #[inline(always)]
+    pub fn getter_field(&self) -> Option<usize> {
+        (self.slot & !0xFFFF == GETTER).then_some((self.slot & 0xFFFF) as usize)
     }
 
     /// A native module's member, called without a receiver; `class` is
@@ -363,6 +388,17 @@ mod tests {
             Entry::method(class(7), Value::Nil, Some(12)).proto(),
             Some(12)
         );
+        let g = Entry::getter(class(7), Value::Nil, 5);
+        assert_eq!((g.proto(), g.getter_field()), (None, Some(5)));
+        assert_eq!(e.getter_field(), None);
+        assert_eq!(
+            Entry::method(class(7), Value::Nil, Some(12)).getter_field(),
+            None
+        );
+        // A prototype numbered where accessors are marked is cached as no
+        // closure: the slow path calls it.
+        let far = Entry::method(class(7), Value::Nil, Some(GETTER | 5));
+        assert_eq!((far.proto(), far.getter_field()), (None, None));
         mega.put(Sym(3), Kind::Method, e);
         assert_eq!(mega.get(class(7), Sym(3), Kind::Method), Some(e));
         assert_eq!(mega.get(class(7), Sym(3), Kind::GetField), None);

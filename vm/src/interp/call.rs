@@ -320,6 +320,20 @@ impl Vm {
         }
     }
 
+    /// The cache entry for `method`, found on `class`: an accessor's when
+    /// the method is one (see [`Proto::getter`](super::link::Proto::getter))
+    /// and `class`'s instances have the field it returns.
+    fn method_entry(&self, class: ObjRef, method: Value) -> Entry {
+        let proto = self.proto_of(method);
+        let getter = proto.and_then(|p| self.protos.get(p as usize)?.getter);
+        if let (Some(name), Object::Class(c)) = (getter, self.heap.get(class)) {
+            if let Some(&field) = c.field_index.get(&name) {
+                return Entry::getter(class, method, field);
+            }
+        }
+        Entry::method(class, method, proto)
+    }
+
     /// `INVOKE name argc`.
     pub(crate) fn invoke_at(&mut self, name: Sym, argc: usize, cache: u32) -> Result<bool, Exc> {
         let at = self.stack.len() - argc - 1;
@@ -332,7 +346,7 @@ impl Vm {
         }
         if let Some((class, Lookup::Method)) = key {
             if let Some(method) = self.find_method(class, name) {
-                let e = Entry::method(class, method, self.proto_of(method));
+                let e = self.method_entry(class, method);
                 self.remember(cache, name, Kind::Method, e);
                 return self.call_method(method, at, argc);
             }
@@ -341,7 +355,7 @@ impl Vm {
         match callee {
             super::members::Member::Method(m) => {
                 if let Some((class, Lookup::Method)) = key {
-                    let e = Entry::method(class, m, self.proto_of(m));
+                    let e = self.method_entry(class, m);
                     self.remember(cache, name, Kind::Method, e);
                 }
                 self.call_method(m, at, argc)

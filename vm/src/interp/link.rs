@@ -35,6 +35,11 @@ pub struct Proto {
     pub n_caches: u32,
     /// Its `CALL` instructions, each with an entry in `Vm::call_sites`.
     pub n_call_sites: u32,
+    /// The field an accessor method returns: a method of no parameters
+    /// whose whole body is `return this.name`. An `INVOKE` whose receiver
+    /// has that field reads it in place of the call (see
+    /// [`Entry::getter`](super::cache::Entry::getter)).
+    pub getter: Option<Sym>,
 }
 
 /// What the dispatch loop's call and return need of a prototype, in 32
@@ -297,6 +302,17 @@ pub fn translate(
             Op::Str => Instr::Str(u(a)),
         });
     }
+    let getter = match out.as_slice() {
+        [Instr::LoadLocal(0), Instr::GetField(name, _), Instr::Return]
+            if f.kind == FunctionKind::Method
+                && f.n_params == 0
+                && !f.has_rest
+                && f.handlers.is_empty() =>
+        {
+            Some(*name)
+        }
+        _ => None,
+    };
     let mut lines = line_per_instruction(f, &starts);
     let mut handlers: Vec<(u32, u32, u32, u16)> = f
         .handlers
@@ -324,6 +340,7 @@ pub fn translate(
         lines,
         n_caches: caches,
         n_call_sites: call_sites,
+        getter,
     }
 }
 

@@ -185,6 +185,13 @@ macro_rules! frame_state {
     };
 }
 
+/// What [`Vm::method_fast`] found: a method to enter (its closure and
+/// prototype), or the field an accessor method would have returned.
+enum MethodHit {
+    Enter(crate::value::ObjRef, u32),
+    Field(Value),
+}
+
 impl Vm {
     /// Runs until the frame at depth `stop` (a boundary frame) returns, and
     /// gives its result. After [`Exc::OutOfFuel`], see
@@ -1245,14 +1252,25 @@ impl Vm {
                 Instr::Invoke(_, argc, cache) => {
                     let argc = usize::from(argc);
                     let at = sp_index!() - argc - 1;
-                    if let Some((m, proto)) = self.method_fast::<STATS>(fpeek!(argc + 1), cache) {
-                        if self.can_enter_fast(proto, at, argc) {
+                    match self.method_fast::<STATS>(fpeek!(argc + 1), cache) {
+                        Some(MethodHit::Enter(m, proto)) => {
+                            if self.can_enter_fast(proto, at, argc) {
+                                if STATS {
+                                    self.stats.calls += 1;
+                                }
+                                fast_enter!(m, proto, at, argc);
+                                continue;
+                            }
+                        }
+                        // An accessor: its field is the call's result.
+                        Some(MethodHit::Field(v)) if argc == 0 => {
                             if STATS {
                                 self.stats.calls += 1;
                             }
-                            fast_enter!(m, proto, at, argc);
+                            fput!(1, v);
                             continue;
                         }
+                        _ => {}
                     }
                     // `map.get(k)` and `map.get(k, default)`.
                     if argc == 1 || argc == 2 {
@@ -2045,13 +2063,10 @@ impl Vm {
     }
 
     /// `INVOKE`'s fast path: an instance whose class the site's first
-    /// entry names, with a Cairn method there.
+    /// entries name, with a Cairn method there (or an accessor, whose
+    /// field it reads).
     #[inline(always)]
-    fn method_fast<const STATS: bool>(
-        &mut self,
-        receiver: Value,
-        cache: u32,
-    ) -> Option<(crate::value::ObjRef, u32)> {
+    fn method_fast<const STATS: bool>(&mut self, receiver: Value, cache: u32) -> Option<MethodHit> {
         let Value::Obj(r) = receiver else { return None };
         let Object::Instance(inst) = self.heap.get(r) else {
             return None;
@@ -2060,11 +2075,14 @@ impl Vm {
         let Value::Obj(m) = e.method else { return None };
         // A method's closure and its prototype never change, and the
         // entry renames with the closure when it moves.
-        let p = e.proto()?;
+        let hit = match e.proto() {
+            Some(p) => MethodHit::Enter(m, p),
+            None => MethodHit::Field(*inst.fields.get(e.getter_field()?)?),
+        };
         if STATS {
             self.count_first_hit(cache, Kind::Method);
         }
-        Some((m, p))
+        Some(hit)
     }
 
     /// A comparison decided without running Cairn code: Ints, Floats, and
