@@ -10,6 +10,7 @@ use crate::symbol::{Sym, SymMap};
 // tables, so growth neither copies nor first-touches the entries again.
 #[allow(unsafe_code)]
 mod mapped_vec;
+pub(crate) use mapped_vec::MappedVec;
 mod table;
 use crate::value::{ObjRef, Value};
 pub use table::{Entry, Lookup, MapTable, Pair, ENTRY_BYTES};

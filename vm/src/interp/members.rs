@@ -449,7 +449,7 @@ impl Vm {
         let mut text = String::with_capacity(len);
         for part in parts {
             match *part {
-                Value::Int(i) => text.push_str(format::int_text(i, &mut [0; 20])),
+                Value::Int(i) => format::push_int(&mut text, i),
                 Value::Obj(r) => text.push_str(&self.str_ref(r)?.text),
                 _ => return None,
             }

@@ -78,6 +78,60 @@ impl<T> MappedVec<T> {
         self.len += 1;
     }
 
+    /// Drops the elements from `len` on; the buffer stays.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        let old = self.len;
+        // As in `clear`: shorten first, so a panicking drop leaks.
+        self.len = len;
+        // SAFETY: elements `len..old` are initialized and now unreachable.
+        unsafe {
+            ptr::drop_in_place(ptr::slice_from_raw_parts_mut(
+                self.ptr.as_ptr().add(len),
+                old - len,
+            ))
+        };
+    }
+
+    /// Gives back capacity past `cap` (or past `len`, if longer). A mapped
+    /// buffer stays mapped: it shrinks no lower than the mapping threshold.
+    pub fn shrink_to(&mut self, cap: usize) {
+        let mut cap = cap.max(self.len).max(4);
+        if Self::is_mapped(self.cap) && !Self::is_mapped(cap) {
+            cap = MAP_MIN.div_ceil(Self::ELEM);
+        }
+        if cap >= self.cap {
+            return;
+        }
+        let bytes = Self::bytes(cap);
+        let old = self.ptr.as_ptr().cast::<u8>();
+        let old_bytes = Self::bytes(self.cap);
+        let align = std::mem::align_of::<T>();
+        let new = if Self::is_mapped(self.cap) {
+            // SAFETY: the buffer is a mapping of `old_bytes` this vector
+            // made; the `len` elements lie within the first `bytes`.
+            unsafe { remap(old, old_bytes, bytes) }
+        } else {
+            // SAFETY: the buffer came from `alloc` with this alignment and
+            // `old_bytes`; `bytes` is non-zero and holds the `len`
+            // elements, which `realloc` keeps.
+            unsafe {
+                alloc::realloc(
+                    old,
+                    Layout::from_size_align_unchecked(old_bytes, align),
+                    bytes,
+                )
+            }
+        };
+        // On failure the old buffer stays, as it was.
+        if let Some(p) = NonNull::new(new.cast::<T>()) {
+            self.ptr = p;
+            self.cap = cap;
+        }
+    }
+
     /// Drops every element; the buffer stays.
     pub fn clear(&mut self) {
         let len = self.len;
@@ -387,6 +441,40 @@ mod tests {
         v.clear();
         assert_eq!(Rc::strong_count(&counter), 1);
         v.push((7, Rc::clone(&counter)));
+        drop(v);
+        assert_eq!(Rc::strong_count(&counter), 1);
+    }
+
+    #[test]
+    fn truncate_and_shrink_keep_the_rest_and_drop_the_tail_once() {
+        let counter = Rc::new(());
+        let mut v = MappedVec::new();
+        for i in 0..200_000 {
+            v.push((i, Rc::clone(&counter)));
+        }
+        let mapped = MappedVec::<(i32, Rc<()>)>::is_mapped(v.capacity());
+        v.truncate(150_000);
+        assert_eq!((v.len(), Rc::strong_count(&counter)), (150_000, 150_001));
+        v.truncate(160_000);
+        assert_eq!(v.len(), 150_000);
+        v.shrink_to(150_000);
+        assert_eq!(v.capacity(), 150_000);
+        assert_eq!(v[149_999].0, 149_999);
+        // A mapped buffer shrinks to the threshold and no lower.
+        v.truncate(10);
+        v.shrink_to(0);
+        assert_eq!(MappedVec::<(i32, Rc<()>)>::is_mapped(v.capacity()), mapped);
+        assert!(v.iter().enumerate().all(|(k, (i, _))| *i == k as i32));
+        v.push((10, Rc::clone(&counter)));
+        assert_eq!(Rc::strong_count(&counter), 12);
+        // A small one shrinks to what it holds.
+        let mut small = MappedVec::new();
+        for i in 0..100 {
+            small.push(i);
+        }
+        small.truncate(7);
+        small.shrink_to(0);
+        assert_eq!((small.capacity(), small.iter().sum::<i32>()), (7, 21));
         drop(v);
         assert_eq!(Rc::strong_count(&counter), 1);
     }

@@ -22,10 +22,10 @@ pub fn int_text_len(i: i64) -> usize {
     digits + usize::from(i < 0)
 }
 
-/// An Int's decimal text, written into `buf` (20 bytes hold any `i64`):
-/// formatting without `fmt`'s machinery or a heap buffer, since `str(i)`
-/// and `"${i}"` are common in inner loops.
-pub fn int_text(i: i64, buf: &mut [u8; 20]) -> &str {
+/// An Int's decimal digits and sign, written into the end of `buf` (20
+/// bytes hold any `i64`): formatting without `fmt`'s machinery or a heap
+/// buffer, since `str(i)` and `"${i}"` are common in inner loops.
+fn int_bytes(i: i64, buf: &mut [u8; 20]) -> &[u8] {
     // Two digits per division, from a table of "00" to "99".
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
@@ -52,8 +52,21 @@ pub fn int_text(i: i64, buf: &mut [u8; 20]) -> &str {
         at -= 1;
         buf[at] = b'-';
     }
+    &buf[at..]
+}
+
+/// An Int's decimal text, written into `buf` (see [`int_bytes`]).
+pub fn int_text(i: i64, buf: &mut [u8; 20]) -> &str {
     // Only ASCII digits and '-' were written.
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+    std::str::from_utf8(int_bytes(i, buf)).unwrap_or_default()
+}
+
+/// Appends an Int's decimal text to `out`, [`int_text_len`] bytes, all
+/// ASCII. Byte by byte: checking the few bytes as UTF-8 first cost more
+/// than formatting them.
+#[inline]
+pub fn push_int(out: &mut String, i: i64) {
+    out.extend(int_bytes(i, &mut [0; 20]).iter().map(|&b| char::from(b)));
 }
 
 /// `str(v)`. The text is built in a buffer that grows only after checking
@@ -367,6 +380,10 @@ mod tests {
             i64::MIN + 1,
         ] {
             assert_eq!(int_text(i, &mut [0; 20]), i.to_string());
+            let mut pushed = String::from("x");
+            push_int(&mut pushed, i);
+            assert_eq!(pushed, format!("x{i}"));
+            assert_eq!(int_text_len(i), i.to_string().len());
             assert_eq!(int_text_len(i), i.to_string().len());
         }
         for i in -10_000..10_000 {

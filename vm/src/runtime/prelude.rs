@@ -4,7 +4,7 @@
 
 use crate::interp::{Exc, NativeFn, Vm};
 use crate::isa::BUILTINS;
-use crate::object::{Builtin, NativeObj, Object};
+use crate::object::{Builtin, NativeObj, Object, StrObj};
 use crate::runtime::format;
 use crate::value::{ObjRef, Value};
 
@@ -184,7 +184,11 @@ fn str_fn(vm: &mut Vm, _r: Value, args: &[Value]) -> Result<Value, Exc> {
     match args[0] {
         Value::Obj(r) if vm.str_ref(r).is_some() => return Ok(args[0]),
         // Short, so the heap limit need not be consulted first.
-        Value::Int(i) => return Ok(vm.str_value(format::int_text(i, &mut [0; 20]))),
+        Value::Int(i) => {
+            let mut text = String::with_capacity(format::int_text_len(i));
+            format::push_int(&mut text, i);
+            return Ok(vm.str_value_of(StrObj::of_ascii(text.into_boxed_str())));
+        }
         _ => {}
     }
     let s = format::to_str(vm, args[0])?;
