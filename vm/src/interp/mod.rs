@@ -162,6 +162,9 @@ pub struct Vm {
     /// The Map class's own `get`, which the loop runs in place for plain
     /// keys.
     pub map_get: Value,
+    /// Where the last read of a Map by Int key found it, for the write
+    /// that often follows.
+    pub(crate) int_hint: crate::runtime::keys::IntHint,
     /// Shared with every [`Interrupt`] handle given out.
     interrupt: Interrupt,
     /// The `data` of the native being called (which host closure it is).
@@ -223,6 +226,7 @@ impl Vm {
             sym_eq: Sym(0),
             identity_eq: Value::Nil,
             map_get: Value::Nil,
+            int_hint: crate::runtime::keys::IntHint::NONE,
             interrupt: Interrupt::default(),
             native_data: 0,
             embed: crate::embed::State::default(),

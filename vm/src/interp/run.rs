@@ -185,6 +185,8 @@ macro_rules! frame_state {
     };
 }
 
+use crate::runtime::keys::IntHint;
+
 /// What [`Vm::method_fast`] found: a method to enter (its closure and
 /// prototype), or the field an accessor method would have returned.
 enum MethodHit {
@@ -985,9 +987,12 @@ impl Vm {
                             }
                             // A missing key raises `KeyError`: the slow path.
                             (Object::Map(m), key) => {
-                                if let Some(Some(v)) =
-                                    crate::runtime::keys::get_plain_in(self, m, key)
+                                if let Some((Some(v), at)) =
+                                    crate::runtime::keys::get_plain_at(self, m, key)
                                 {
+                                    if let (Some(at), Value::Int(key)) = (at, key) {
+                                        self.int_hint = IntHint { map: r, key, at };
+                                    }
                                     fdrop!(1);
                                     fput!(1, v);
                                     continue;
@@ -1014,7 +1019,11 @@ impl Vm {
                                 // value for an Int key the map holds (the
                                 // set of keys, and so the map's version,
                                 // unchanged).
-                                if crate::runtime::keys::update_int(self, r, i, v)
+                                let hint = self.int_hint;
+                                if (hint.map == r
+                                    && hint.key == i
+                                    && crate::runtime::keys::update_int_at(self, r, i, hint.at, v))
+                                    || crate::runtime::keys::update_int(self, r, i, v)
                                     || crate::runtime::keys::add_int(self, r, i, k, v)
                                 {
                                     fdrop!(3);
@@ -2147,7 +2156,10 @@ impl Vm {
         {
             return None;
         }
-        let found = crate::runtime::keys::get_plain_in(self, map, key)?;
+        let (found, at) = crate::runtime::keys::get_plain_at(self, map, key)?;
+        if let (Some(at), Value::Int(key)) = (at, key) {
+            self.int_hint = IntHint { map: r, key, at };
+        }
         if STATS {
             self.stats.calls += 1;
             self.count_first_hit(cache, Kind::Method);

@@ -270,6 +270,61 @@ pub fn get_plain_in(vm: &Vm, m: &crate::object::MapObj, key: Value) -> Option<Op
     Some(m.entries.get(&k).map(|e| e.1))
 }
 
+/// Where a read by Int key found its entry last: `map[k] = map.get(k, 0)
+/// + 1` and `map[k] += 1` look the same key up twice in a row, and the
+/// write can then skip its hash and probe. Only a hint: a write checks
+/// that the entry there still has the key (see [`update_int_at`]).
+#[derive(Clone, Copy, Debug)]
+pub struct IntHint {
+    pub map: ObjRef,
+    pub key: i64,
+    pub at: usize,
+}
+
+impl IntHint {
+    pub const NONE: IntHint = IntHint {
+        map: ObjRef(u32::MAX),
+        key: 0,
+        at: usize::MAX,
+    };
+}
+
+/// [`get_plain_in`], and for an Int key that is found, the number of its
+/// entry (for an [`IntHint`]).
+#[inline(always)]
+pub fn get_plain_at(
+    vm: &Vm,
+    m: &crate::object::MapObj,
+    key: Value,
+) -> Option<(Option<Value>, Option<usize>)> {
+    if let Value::Int(i) = key {
+        let at = m.entries.get_index_of_int(i);
+        let v = at.and_then(|a| m.entries.get_index(a)).map(|(_, e)| e.1);
+        return Some((v, at));
+    }
+    Some((get_plain_in(vm, m, key)?, None))
+}
+
+/// `map[i] = value` where `at` may be the number of `i`'s entry (from an
+/// [`IntHint`]): whether it stored. It stores only when the entry there
+/// has key `i`, which is then `i`'s entry (keys are unique), so a stale
+/// hint (the entry removed, the table rebuilt, the map collected and its
+/// reference reused) is turned away, not trusted.
+#[inline(always)]
+pub fn update_int_at(vm: &mut Vm, map: ObjRef, i: i64, at: usize, value: Value) -> bool {
+    let Some(m) = map_of_unbarriered(vm, map) else {
+        return false;
+    };
+    match m.entries.get_index_mut(at) {
+        Some((&MapKey::Int(k), pair)) if k == i => pair.1 = value,
+        _ => return false,
+    }
+    if let Value::Obj(_) = value {
+        vm.heap.stored_entry(map, at, &[value]);
+    }
+    true
+}
+
 /// The bytes a map's table of `len` entries and capacity `cap` needs
 /// when one more is added: 0 if it has room, else those of its new
 /// capacity (as `Vec` grows: doubling, at least 4), which count on top
