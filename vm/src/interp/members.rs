@@ -405,7 +405,7 @@ impl Vm {
     /// once before it is built.
     pub(crate) fn concat_strs(&mut self, n: usize) -> Result<Value, Exc> {
         let at = self.stack.len() - n;
-        if let Some(s) = self.concat_plain(at) {
+        if let Some(s) = self.concat_plain(&self.stack[at..]) {
             self.stack.truncate(at);
             return Ok(self.str_value_of(s));
         }
@@ -424,8 +424,7 @@ impl Vm {
     /// text allocated once at its exact length: `None` for any other part
     /// or a text too long to skip the heap-limit check (the general path
     /// then builds it).
-    fn concat_plain(&self, at: usize) -> Option<StrObj> {
-        let parts = &self.stack[at..];
+    pub(crate) fn concat_plain(&self, parts: &[Value]) -> Option<StrObj> {
         let (mut len, mut chars, mut ascii) = (0usize, 0usize, true);
         for part in parts {
             match *part {

@@ -1353,8 +1353,22 @@ impl Vm {
                 | Instr::Closure(..)
                 | Instr::Class(..)
                 | Instr::List(..)
-                | Instr::Map(..)
-                | Instr::Str(..) => {}
+                | Instr::Map(..) => {}
+                // Interpolation of Strings and Ints: one allocation, no
+                // Cairn code, nothing that can collect.
+                Instr::Str(n) => {
+                    let n = usize::from(n);
+                    debug_assert!(depth!() >= n as isize);
+                    // SAFETY: the parts are the top `n` operands (verifier
+                    // stack rules: `STR n` pops `n`), written by the loop.
+                    let parts = unsafe { std::slice::from_raw_parts(sp.sub(n), n) };
+                    if let Some(s) = self.concat_plain(parts) {
+                        let v = self.str_value_of(s);
+                        fdrop!(n);
+                        fpush!(v);
+                        continue;
+                    }
+                }
             }
             // The slow path: every instruction, in full, on the VM's stack.
             // SAFETY: `sp` is within the reserved capacity and every slot
