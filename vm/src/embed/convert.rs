@@ -295,7 +295,7 @@ fn map_of<T: IntoValue>(
     let mut map = MapObj::default();
     for (k, x) in entries {
         let value = x.into_value(vm)?;
-        let key = MapKey::Str(k.as_str().into());
+        let key = MapKey::str(&k);
         match map.entries.get_mut(&key) {
             Some(e) => e.1 = value,
             None => {
@@ -313,7 +313,7 @@ fn entries_of(v: Value, vm: &Vm) -> Result<Vec<(String, Value)>, Error> {
         if let Object::Map(m) = vm.heap.get(r) {
             let mut out = Vec::with_capacity(m.len());
             for (key, (original, value)) in m.pairs() {
-                let MapKey::Str(k) = key else {
+                let Some(k) = key.text() else {
                     return Err(mismatch(vm, "a String key", *original));
                 };
                 out.push((k.to_string(), *value));

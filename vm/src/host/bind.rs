@@ -290,7 +290,7 @@ pub fn to_host(vm: &Vm, v: Value, depth: usize) -> Result<HostValue, String> {
             Object::Map(m) => {
                 let mut out = Vec::with_capacity(m.len());
                 for (key, (_, value)) in m.pairs() {
-                    let MapKey::Str(k) = key else {
+                    let Some(k) = key.text() else {
                         return Err("a Map key is not a String".to_string());
                     };
                     out.push((k.to_string(), to_host(vm, *value, depth + 1)?));
@@ -323,7 +323,7 @@ pub fn from_host(vm: &mut Vm, v: HostValue) -> Value {
             for (k, x) in entries {
                 let value = from_host(vm, x);
                 let key_value = vm.str_value(k.as_str());
-                let key = MapKey::Str(k.into_boxed_str());
+                let key = MapKey::str(&k);
                 match map.entries.get_mut(&key) {
                     Some(e) => e.1 = value,
                     None => map.push(key, key_value, value),

@@ -90,7 +90,7 @@ fn builtin_key(vm: &mut Vm, v: Value) -> Result<Option<Probe>, Exc> {
             None => Probe::Key(MapKey::Float(f.to_bits())),
         },
         Value::Obj(r) => match vm.heap.get(r) {
-            Object::Str(s) => Probe::Key(MapKey::Str(s.text.clone())),
+            Object::Str(s) => Probe::Key(MapKey::str(&s.text)),
             Object::Range(g) => Probe::Key(MapKey::Range(g.start, g.end, g.inclusive)),
             Object::Instance(_) | Object::Host(_) => return Ok(None),
             _ => return Err(not_a_key(vm, v)),
@@ -158,7 +158,7 @@ pub fn hash_value(vm: &mut Vm, v: Value) -> Result<i64, Exc> {
         MapKey::Bool(b) => 0x426f_6f6c + i64::from(b),
         MapKey::Int(i) => i,
         MapKey::Float(bits) => fnv(&bits.to_le_bytes()),
-        MapKey::Str(s) => fnv(s.as_bytes()),
+        MapKey::ShortStr { .. } | MapKey::Str(_) => fnv(key.text_bytes().unwrap_or_default()),
         MapKey::Range(a, b, inclusive) => {
             let mut bytes = Vec::with_capacity(17);
             bytes.extend_from_slice(&a.to_le_bytes());
