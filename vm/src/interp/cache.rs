@@ -56,7 +56,8 @@ const NO_CLASS: ObjRef = ObjRef(u32::MAX);
 const MEMBER: u32 = u32::MAX;
 
 /// The `slot` of a method entry whose method is no Cairn closure (a
-/// method entry's `slot` is otherwise its closure's prototype).
+/// method entry's `slot` is otherwise its closure's prototype, or, with
+/// [`GETTER`] set, the field an accessor returns).
 const NOT_CLOSURE: u32 = u32::MAX - 1;
 
 /// Set in the `slot` of a method entry for an accessor: the low 16 bits

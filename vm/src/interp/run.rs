@@ -990,9 +990,7 @@ impl Vm {
                                 if let Some((Some(v), at)) =
                                     crate::runtime::keys::get_plain_at(self, m, key)
                                 {
-                                    if let (Some(at), Value::Int(key)) = (at, key) {
-                                        self.int_hint = IntHint { map: r, key, at };
-                                    }
+                                    self.note_int_hint(r, key, at);
                                     fdrop!(1);
                                     fput!(1, v);
                                     continue;
@@ -2085,6 +2083,15 @@ impl Vm {
         true
     }
 
+    /// Remembers where a read of `map` by `key` found its entry, when the
+    /// key is an Int that was found, for the write that often follows.
+    #[inline(always)]
+    fn note_int_hint(&mut self, map: crate::value::ObjRef, key: Value, at: Option<usize>) {
+        if let (Some(at), Value::Int(key)) = (at, key) {
+            self.int_hint = IntHint { map, key, at };
+        }
+    }
+
     /// `INVOKE`'s fast path: an instance whose class the site's first
     /// entries name, with a Cairn method there (or an accessor, whose
     /// field it reads).
@@ -2171,9 +2178,7 @@ impl Vm {
             return None;
         }
         let (found, at) = crate::runtime::keys::get_plain_at(self, map, key)?;
-        if let (Some(at), Value::Int(key)) = (at, key) {
-            self.int_hint = IntHint { map: r, key, at };
-        }
+        self.note_int_hint(r, key, at);
         if STATS {
             self.stats.calls += 1;
             self.count_first_hit(cache, Kind::Method);

@@ -62,7 +62,7 @@ impl<T> MappedVec<T> {
     pub fn reserve(&mut self, n: usize) {
         let need = self.len.checked_add(n).expect("capacity overflow");
         if need > self.cap {
-            self.grow_to(need.max(self.cap * 2).max(4));
+            self.move_to(need.max(self.cap * 2).max(4));
         }
     }
 
@@ -70,7 +70,7 @@ impl<T> MappedVec<T> {
     #[inline]
     pub fn push(&mut self, value: T) {
         if self.len == self.cap {
-            self.grow_to((self.cap * 2).max(4));
+            self.move_to((self.cap * 2).max(4));
         }
         // SAFETY: `len < cap` now, so slot `len` is inside the buffer and
         // holds no element.
@@ -84,7 +84,8 @@ impl<T> MappedVec<T> {
             return;
         }
         let old = self.len;
-        // As in `clear`: shorten first, so a panicking drop leaks.
+        // Shorten first: if a drop panics, the rest leak rather than being
+        // dropped twice.
         self.len = len;
         // SAFETY: elements `len..old` are initialized and now unreachable.
         unsafe {
@@ -102,44 +103,14 @@ impl<T> MappedVec<T> {
         if Self::is_mapped(self.cap) && !Self::is_mapped(cap) {
             cap = MAP_MIN.div_ceil(Self::ELEM);
         }
-        if cap >= self.cap {
-            return;
-        }
-        let bytes = Self::bytes(cap);
-        let old = self.ptr.as_ptr().cast::<u8>();
-        let old_bytes = Self::bytes(self.cap);
-        let align = std::mem::align_of::<T>();
-        let new = if Self::is_mapped(self.cap) {
-            // SAFETY: the buffer is a mapping of `old_bytes` this vector
-            // made; the `len` elements lie within the first `bytes`.
-            unsafe { remap(old, old_bytes, bytes) }
-        } else {
-            // SAFETY: the buffer came from `alloc` with this alignment and
-            // `old_bytes`; `bytes` is non-zero and holds the `len`
-            // elements, which `realloc` keeps.
-            unsafe {
-                alloc::realloc(
-                    old,
-                    Layout::from_size_align_unchecked(old_bytes, align),
-                    bytes,
-                )
-            }
-        };
-        // On failure the old buffer stays, as it was.
-        if let Some(p) = NonNull::new(new.cast::<T>()) {
-            self.ptr = p;
-            self.cap = cap;
+        if cap < self.cap {
+            self.move_to(cap);
         }
     }
 
     /// Drops every element; the buffer stays.
     pub fn clear(&mut self) {
-        let len = self.len;
-        // Zero first: if a drop panics, the rest leak rather than being
-        // dropped twice.
-        self.len = 0;
-        // SAFETY: elements `0..len` are initialized and now unreachable.
-        unsafe { ptr::drop_in_place(ptr::slice_from_raw_parts_mut(self.ptr.as_ptr(), len)) };
+        self.truncate(0);
     }
 
     /// Keeps the elements `keep` accepts, in order, dropping the others.
@@ -178,9 +149,12 @@ impl<T> MappedVec<T> {
         cfg!(target_os = "linux") && Self::bytes(cap) >= MAP_MIN
     }
 
-    /// Moves the elements to a buffer of `cap` elements (`cap > self.cap`).
-    fn grow_to(&mut self, cap: usize) {
-        debug_assert!(cap > self.cap);
+    /// Moves the elements to a buffer of `cap` elements: larger, or
+    /// smaller but still holding them. A mapped buffer never moves back to
+    /// the allocator (`shrink_to` stops at the mapping threshold).
+    fn move_to(&mut self, cap: usize) {
+        debug_assert!(cap >= self.len && cap >= 4 && cap != self.cap);
+        debug_assert!(Self::is_mapped(cap) || !Self::is_mapped(self.cap));
         let bytes = Self::bytes(cap);
         let layout =
             Layout::from_size_align(bytes, std::mem::align_of::<T>()).expect("capacity overflow");
@@ -193,8 +167,8 @@ impl<T> MappedVec<T> {
                 unsafe { alloc::alloc(layout) }
             } else {
                 // SAFETY: the buffer came from `alloc` with this alignment
-                // and `old_bytes` (it is not mapped: smaller than `cap`'s,
-                // which is not), and `bytes` is non-zero.
+                // and `old_bytes` (it is not mapped, since `cap`'s is not),
+                // and `bytes` is non-zero and holds the `len` elements.
                 unsafe {
                     let old_layout =
                         Layout::from_size_align_unchecked(old_bytes, std::mem::align_of::<T>());
@@ -203,14 +177,15 @@ impl<T> MappedVec<T> {
             }
         } else if Self::is_mapped(self.cap) {
             // SAFETY: the buffer is a mapping of `old_bytes` this vector
-            // made; MREMAP_MAYMOVE lets the kernel move it (the elements
-            // move with their pages, and nothing points into them).
+            // made, and the `len` elements lie within the first `bytes`;
+            // MREMAP_MAYMOVE lets the kernel move it (the elements move
+            // with their pages, and nothing points into them).
             unsafe { remap(old, old_bytes, bytes) }
         } else {
             let new = map(bytes, false);
             if !new.is_null() && self.cap > 0 {
                 // SAFETY: the old buffer holds `len` initialized elements,
-                // the new one has room for `cap > len`, and they are
+                // the new one has room for `cap >= len`, and they are
                 // distinct allocations; the old one, from `alloc` with
                 // `old_bytes`, is freed without dropping what moved.
                 unsafe {

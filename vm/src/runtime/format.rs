@@ -384,7 +384,6 @@ mod tests {
             push_int(&mut pushed, i);
             assert_eq!(pushed, format!("x{i}"));
             assert_eq!(int_text_len(i), i.to_string().len());
-            assert_eq!(int_text_len(i), i.to_string().len());
         }
         for i in -10_000..10_000 {
             assert_eq!(int_text(i, &mut [0; 20]), i.to_string());

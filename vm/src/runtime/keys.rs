@@ -309,7 +309,10 @@ pub fn get_plain_at(
 /// [`IntHint`]): whether it stored. It stores only when the entry there
 /// has key `i`, which is then `i`'s entry (keys are unique), so a stale
 /// hint (the entry removed, the table rebuilt, the map collected and its
-/// reference reused) is turned away, not trusted.
+/// reference reused) is turned away, not trusted. Kept apart from
+/// [`update_int`], which `SET_INDEX` tries next: one function taking an
+/// optional hint ran the histogram loop of `map_numeric` 2% more
+/// instructions (callgrind).
 #[inline(always)]
 pub fn update_int_at(vm: &mut Vm, map: ObjRef, i: i64, at: usize, value: Value) -> bool {
     let Some(m) = map_of_unbarriered(vm, map) else {
