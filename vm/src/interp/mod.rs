@@ -165,6 +165,8 @@ pub struct Vm {
     /// Where the last read of a Map by Int key found it, for the write
     /// that often follows.
     pub(crate) int_hint: crate::runtime::keys::IntHint,
+    /// The same for the last read by String key.
+    pub(crate) str_hint: crate::runtime::keys::StrHint,
     /// Shared with every [`Interrupt`] handle given out.
     interrupt: Interrupt,
     /// The `data` of the native being called (which host closure it is).
@@ -227,6 +229,7 @@ impl Vm {
             identity_eq: Value::Nil,
             map_get: Value::Nil,
             int_hint: crate::runtime::keys::IntHint::NONE,
+            str_hint: crate::runtime::keys::StrHint::NONE,
             interrupt: Interrupt::default(),
             native_data: 0,
             embed: crate::embed::State::default(),

@@ -185,7 +185,7 @@ macro_rules! frame_state {
     };
 }
 
-use crate::runtime::keys::IntHint;
+use crate::runtime::keys::{IntHint, StrHint};
 
 /// What [`Vm::method_fast`] found: a method to enter (its closure and
 /// prototype), or the field an accessor method would have returned.
@@ -990,7 +990,7 @@ impl Vm {
                                 if let Some((Some(v), at)) =
                                     crate::runtime::keys::get_plain_at(self, m, key)
                                 {
-                                    self.note_int_hint(r, key, at);
+                                    self.note_hint(r, key, at);
                                     fdrop!(1);
                                     fput!(1, v);
                                     continue;
@@ -1029,7 +1029,14 @@ impl Vm {
                                 }
                             }
                             (Object::Map(_), _) => {
-                                if crate::runtime::keys::insert_plain(self, r, k, v) {
+                                let hint = self.str_hint;
+                                if (Value::Obj(hint.key) == k
+                                    && hint.map == r
+                                    && crate::runtime::keys::update_str_at(
+                                        self, r, hint.key, hint.at, v,
+                                    ))
+                                    || crate::runtime::keys::insert_plain(self, r, k, v)
+                                {
                                     fdrop!(3);
                                     continue;
                                 }
@@ -2084,11 +2091,14 @@ impl Vm {
     }
 
     /// Remembers where a read of `map` by `key` found its entry, when the
-    /// key is an Int that was found, for the write that often follows.
+    /// key is an Int or a String that was found, for the write that often
+    /// follows.
     #[inline(always)]
-    fn note_int_hint(&mut self, map: crate::value::ObjRef, key: Value, at: Option<usize>) {
-        if let (Some(at), Value::Int(key)) = (at, key) {
-            self.int_hint = IntHint { map, key, at };
+    fn note_hint(&mut self, map: crate::value::ObjRef, key: Value, at: Option<usize>) {
+        match (at, key) {
+            (Some(at), Value::Int(key)) => self.int_hint = IntHint { map, key, at },
+            (Some(at), Value::Obj(key)) => self.str_hint = StrHint { map, key, at },
+            _ => {}
         }
     }
 
@@ -2178,7 +2188,7 @@ impl Vm {
             return None;
         }
         let (found, at) = crate::runtime::keys::get_plain_at(self, map, key)?;
-        self.note_int_hint(r, key, at);
+        self.note_hint(r, key, at);
         if STATS {
             self.stats.calls += 1;
             self.count_first_hit(cache, Kind::Method);

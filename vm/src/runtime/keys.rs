@@ -289,20 +289,40 @@ impl IntHint {
     };
 }
 
-/// [`get_plain_in`], and for an Int key that is found, the number of its
-/// entry (for an [`IntHint`]).
+/// [`IntHint`] for a String key: where a read by the String object `key`
+/// found its entry last (`counts[w] = counts.get(w, 0) + 1`, `m[k] *=
+/// 2`). A write by the same object checks that the entry there still has
+/// its text (see [`update_str_at`]), so a String collected and its
+/// reference reused meanwhile is turned away, not trusted.
+#[derive(Clone, Copy, Debug)]
+pub struct StrHint {
+    pub map: ObjRef,
+    pub key: ObjRef,
+    pub at: usize,
+}
+
+impl StrHint {
+    pub const NONE: StrHint = StrHint {
+        map: ObjRef(u32::MAX),
+        key: ObjRef(u32::MAX),
+        at: usize::MAX,
+    };
+}
+
+/// [`get_plain_in`], and for a key that is found, the number of its
+/// entry (for an [`IntHint`] or a [`StrHint`]).
 #[inline(always)]
 pub fn get_plain_at(
     vm: &Vm,
     m: &crate::object::MapObj,
     key: Value,
 ) -> Option<(Option<Value>, Option<usize>)> {
-    if let Value::Int(i) = key {
-        let at = m.entries.get_index_of_int(i);
-        let v = at.and_then(|a| m.entries.get_index(a)).map(|(_, e)| e.1);
-        return Some((v, at));
-    }
-    Some((get_plain_in(vm, m, key)?, None))
+    let at = match key {
+        Value::Int(i) => m.entries.get_index_of_int(i),
+        _ => m.entries.get_index_of(&plain_key(vm, key)?),
+    };
+    let v = at.and_then(|a| m.entries.get_index(a)).map(|(_, e)| e.1);
+    Some((v, at))
 }
 
 /// `map[i] = value` where `at` may be the number of `i`'s entry (from an
@@ -322,6 +342,34 @@ pub fn update_int_at(vm: &mut Vm, map: ObjRef, i: i64, at: usize, value: Value) 
         Some((&MapKey::Int(k), pair)) if k == i => pair.1 = value,
         _ => return false,
     }
+    if let Value::Obj(_) = value {
+        vm.heap.stored_entry(map, at, &[value]);
+    }
+    true
+}
+
+/// `map[s] = value` for the String object `key`, where `at` may be the
+/// number of its entry (from a [`StrHint`]): whether it stored. It stores
+/// only when the entry there has `key`'s text, which makes it that text's
+/// entry (keys are unique), as [`update_int_at`] does for Ints.
+#[inline]
+pub fn update_str_at(vm: &mut Vm, map: ObjRef, key: ObjRef, at: usize, value: Value) -> bool {
+    let holds = match (vm.heap.get(map), vm.heap.get(key)) {
+        (Object::Map(m), Object::Str(s)) => m
+            .entries
+            .get_index(at)
+            .is_some_and(|(k, _)| k.text_bytes() == Some(s.text.as_bytes())),
+        _ => false,
+    };
+    if !holds {
+        return false;
+    }
+    let Some((_, pair)) = map_of_unbarriered(vm, map).and_then(|m| m.entries.get_index_mut(at))
+    else {
+        return false;
+    };
+    pair.1 = value;
+    // The barrier, after the write (nothing collects in between).
     if let Value::Obj(_) = value {
         vm.heap.stored_entry(map, at, &[value]);
     }
