@@ -8,10 +8,6 @@ use crate::runtime::{format, keys};
 use crate::symbol::Sym;
 use crate::value::{ObjRef, Value};
 
-/// The longest interpolation built without consulting the heap limit
-/// (shorter than the limit's own slack for small texts).
-const PLAIN_TEXT: usize = 256;
-
 /// What `obj.name` found: a method (to bind or call with the receiver) or
 /// a plain value.
 pub enum Member {
@@ -418,46 +414,6 @@ impl Vm {
         }
         self.stack.truncate(at);
         Ok(self.str_value(out))
-    }
-
-    /// Interpolation of Strings and Ints only, the common case, into a
-    /// text allocated once at its exact length: `None` for any other part
-    /// or a text too long to skip the heap-limit check (the general path
-    /// then builds it).
-    pub(crate) fn concat_plain(&self, parts: &[Value]) -> Option<StrObj> {
-        let (mut len, mut chars, mut ascii) = (0usize, 0usize, true);
-        for part in parts {
-            match *part {
-                Value::Int(i) => {
-                    let digits = format::int_text_len(i);
-                    len += digits;
-                    chars += digits;
-                }
-                Value::Obj(r) => {
-                    let s = self.str_ref(r)?;
-                    len += s.text.len();
-                    chars += s.chars;
-                    ascii &= s.ascii;
-                }
-                _ => return None,
-            }
-            if len > PLAIN_TEXT {
-                return None;
-            }
-        }
-        let mut text = String::with_capacity(len);
-        for part in parts {
-            match *part {
-                Value::Int(i) => format::push_int(&mut text, i),
-                Value::Obj(r) => text.push_str(&self.str_ref(r)?.text),
-                _ => return None,
-            }
-        }
-        Some(StrObj {
-            text: text.into_boxed_str(),
-            ascii,
-            chars,
-        })
     }
 
     pub fn str_ref(&self, r: ObjRef) -> Option<&StrObj> {

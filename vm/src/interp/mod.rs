@@ -13,6 +13,9 @@ pub mod class;
 // `Send` and `Sync` for a pointer to immutable, VM-owned code.
 #[allow(unsafe_code)]
 pub mod code_ref;
+// One unchecked UTF-8 conversion of texts joined from whole `str`s.
+#[allow(unsafe_code)]
+mod concat;
 pub mod error;
 pub mod fiber;
 pub mod fuel;

@@ -25,7 +25,7 @@ pub fn int_text_len(i: i64) -> usize {
 /// An Int's decimal digits and sign, written into the end of `buf` (20
 /// bytes hold any `i64`): formatting without `fmt`'s machinery or a heap
 /// buffer, since `str(i)` and `"${i}"` are common in inner loops.
-fn int_bytes(i: i64, buf: &mut [u8; 20]) -> &[u8] {
+pub(crate) fn int_bytes(i: i64, buf: &mut [u8; 20]) -> &[u8] {
     // Two digits per division, from a table of "00" to "99".
     const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
         2021222324252627282930313233343536373839\
