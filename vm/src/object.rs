@@ -171,6 +171,33 @@ fn hash_str<H: std::hash::Hasher>(s: &[u8], state: &mut H) {
     state.write(s);
 }
 
+/// `a == b` for slices of the same length, at most [`MapKey::SHORT`]
+/// bytes: two or three word loads from each, overlapping, for any length
+/// from 4 up, instead of a call to `memcmp`.
+#[inline(always)]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    debug_assert!(a.len() == b.len() && a.len() <= MapKey::SHORT);
+    fn word(s: &[u8], at: usize) -> u64 {
+        s.get(at..at + 8)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u64::from_ne_bytes)
+    }
+    fn half(s: &[u8], at: usize) -> u32 {
+        s.get(at..at + 4)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u32::from_ne_bytes)
+    }
+    let n = a.len();
+    if n >= 8 {
+        let ends = word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8);
+        ends && (n <= 16 || word(a, 8) == word(b, 8))
+    } else if n >= 4 {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        a == b
+    }
+}
+
 /// The commonest map keys, borrowed: an Int, or a String's text still in
 /// its object. Looks entries up without building a [`MapKey`] (which for
 /// a String would copy its text).
@@ -232,6 +259,20 @@ impl MapKey {
             MapKey::ShortStr { len, bytes } => Some(&bytes[..usize::from(*len)]),
             MapKey::Str(s) => Some(s.as_bytes()),
             _ => None,
+        }
+    }
+
+    /// Whether this is the String key of text `t`. A short key is
+    /// compared a word at a time, in place: `memcmp`'s call cost more than
+    /// the comparison (each hit of a String-keyed lookup makes one).
+    #[inline]
+    pub fn text_is(&self, t: &[u8]) -> bool {
+        match self {
+            MapKey::ShortStr { len, bytes } => {
+                usize::from(*len) == t.len() && short_eq(&bytes[..t.len()], t)
+            }
+            MapKey::Str(s) => s.as_bytes() == t,
+            _ => false,
         }
     }
 
@@ -574,6 +615,30 @@ impl Object {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_agrees_with_byte_equality_at_every_length_and_position() {
+        let long = "a key longer than twenty-two bytes";
+        for n in 0..=long.len() {
+            let text = &long[..n];
+            let key = MapKey::str(text);
+            assert!(key.text_is(text.as_bytes()), "{text:?}");
+            // One byte changed, at each position in turn.
+            for at in 0..n {
+                let mut other = text.as_bytes().to_vec();
+                other[at] ^= 0x20;
+                assert!(!key.text_is(&other), "{text:?} at {at}");
+            }
+            // Longer and shorter by one, sharing the prefix.
+            if n < long.len() {
+                assert!(!key.text_is(&long.as_bytes()[..n + 1]));
+            }
+            if n > 0 {
+                assert!(!key.text_is(&text.as_bytes()[..n - 1]));
+            }
+        }
+        assert!(!MapKey::Int(1).text_is(b""));
+    }
 
     #[test]
     fn string_keys_short_in_place_long_boxed_and_found_either_way() {

@@ -79,7 +79,7 @@ impl Lookup for KeyRef<'_> {
     fn matches(&self, key: &MapKey) -> bool {
         match (self, key) {
             (KeyRef::Int(a), MapKey::Int(b)) => a == b,
-            (KeyRef::Str(a), b) => b.text_bytes() == Some(a.as_bytes()),
+            (KeyRef::Str(a), b) => b.text_is(a.as_bytes()),
             _ => false,
         }
     }

@@ -358,7 +358,7 @@ pub fn update_str_at(vm: &mut Vm, map: ObjRef, key: ObjRef, at: usize, value: Va
         (Object::Map(m), Object::Str(s)) => m
             .entries
             .get_index(at)
-            .is_some_and(|(k, _)| k.text_bytes() == Some(s.text.as_bytes())),
+            .is_some_and(|(k, _)| k.text_is(s.text.as_bytes())),
         _ => false,
     };
     if !holds {
