@@ -163,9 +163,9 @@ fn hash_int<H: std::hash::Hasher>(i: i64, state: &mut H) {
 }
 
 /// A String key's hash: its bytes alone, in one write (the hasher mixes
-/// in their length). Tagging them as the other kinds of key are cost a
-/// third of a short key's hash, and a String that shares another key's
-/// hash costs only a comparison.
+/// in their length). A kind tag before them, as the other kinds of key
+/// have, cost a third of a short key's hash; a String that shares another
+/// key's hash costs only a comparison.
 #[inline]
 fn hash_str<H: std::hash::Hasher>(s: &[u8], state: &mut H) {
     state.write(s);

@@ -506,8 +506,8 @@ mod tests {
     #[test]
     fn a_probe_reaches_every_slot() {
         // An index at most three quarters full always has an empty slot;
-        // the probe must get
-        // there whatever the hash, so its sequence covers the index.
+        // the probe must get there whatever the hash, so its sequence
+        // covers the index.
         for len in [GROUP, 64, 1024] {
             let mask = len - 1;
             for hash in [0, 1, u64::MAX, 0x9e37_79b9_7f4a_7c15, 0xdead_beef << 32] {

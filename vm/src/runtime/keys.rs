@@ -247,29 +247,6 @@ pub fn get(vm: &mut Vm, map: ObjRef, key: Value) -> Result<Option<Value>, Exc> {
     }))
 }
 
-/// [`get`] for an Int or String key, which needs neither Cairn code nor a
-/// mutable VM: `Some(found)`, or `None` for any other key (the caller
-/// takes the general path).
-#[inline]
-pub fn get_plain(vm: &Vm, map: ObjRef, key: Value) -> Option<Option<Value>> {
-    match map_of(vm, map) {
-        Some(m) => get_plain_in(vm, m, key),
-        None => plain_key(vm, key).map(|_| None),
-    }
-}
-
-/// [`get_plain`] on a map the caller already holds (the dispatch loop's
-/// `m[k]` and `m.get(k)`). An Int key, the commonest, takes the table's
-/// inlined Int lookup.
-#[inline(always)]
-pub fn get_plain_in(vm: &Vm, m: &crate::object::MapObj, key: Value) -> Option<Option<Value>> {
-    if let Value::Int(i) = key {
-        return Some(m.entries.get_int(i).map(|e| e.1));
-    }
-    let k = plain_key(vm, key)?;
-    Some(m.entries.get(&k).map(|e| e.1))
-}
-
 /// Where a read by Int key found its entry last: `map[k] = map.get(k, 0)
 /// + 1` and `map[k] += 1` look the same key up twice in a row, and the
 /// write can then skip its hash and probe. Only a hint: a write checks
@@ -309,8 +286,12 @@ impl StrHint {
     };
 }
 
-/// [`get_plain_in`], and for a key that is found, the number of its
-/// entry (for an [`IntHint`] or a [`StrHint`]).
+/// [`get`] for an Int or String key (the dispatch loop's `m[k]` and
+/// `m.get(k)`), which needs neither Cairn code nor a mutable VM:
+/// `Some((found, entry number))`, or `None` for any other key (the caller
+/// takes the general path). The entry number feeds an [`IntHint`] or a
+/// [`StrHint`]. An Int key, the commonest, takes the table's inlined Int
+/// lookup.
 #[inline(always)]
 pub fn get_plain_at(
     vm: &Vm,
@@ -342,9 +323,7 @@ pub fn update_int_at(vm: &mut Vm, map: ObjRef, i: i64, at: usize, value: Value) 
         Some((&MapKey::Int(k), pair)) if k == i => pair.1 = value,
         _ => return false,
     }
-    if let Value::Obj(_) = value {
-        vm.heap.stored_entry(map, at, &[value]);
-    }
+    stored_value(vm, map, at, value);
     true
 }
 
@@ -373,16 +352,25 @@ pub fn update_str_at(vm: &mut Vm, map: ObjRef, key: ObjRef, at: usize, value: Va
     if !holds {
         return false;
     }
+    // The map again, mutably: the check above borrowed the key's text
+    // from the same heap.
     let Some((_, pair)) = map_of_unbarriered(vm, map).and_then(|m| m.entries.get_index_mut(at))
     else {
         return false;
     };
     pair.1 = value;
-    // The barrier, after the write (nothing collects in between).
+    stored_value(vm, map, at, value);
+    true
+}
+
+/// The barrier for a new value written into entry `at` of `map`, after the
+/// write (nothing collects in between); a value that is not an object
+/// needs none.
+#[inline(always)]
+fn stored_value(vm: &mut Vm, map: ObjRef, at: usize, value: Value) {
     if let Value::Obj(_) = value {
         vm.heap.stored_entry(map, at, &[value]);
     }
-    true
 }
 
 /// The bytes a map's table of `len` entries and capacity `cap` needs
@@ -448,11 +436,7 @@ pub fn update_int(vm: &mut Vm, map: ObjRef, i: i64, value: Value) -> bool {
         return false;
     };
     pair.1 = value;
-    // The barrier, after the write (nothing collects in between); a value
-    // that is not an object needs none.
-    if let Value::Obj(_) = value {
-        vm.heap.stored_entry(map, at, &[value]);
-    }
+    stored_value(vm, map, at, value);
     true
 }
 
